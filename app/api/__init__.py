@@ -1,0 +1,13 @@
+"""HTTP entry points: thin flask-smorest blueprints, one module per resource."""
+from flask import Flask
+from flask_smorest import Api
+
+
+def register_blueprints(api: Api, app: Flask) -> None:
+    from app.api import auth, catalog, docs, identity, processes, requests, tasks, history, testing
+
+    for module in (auth, identity, catalog, requests, tasks, processes, history):
+        api.register_blueprint(module.blp, url_prefix="/api/v1")
+    if app.config["DSF_FAKE_CLOCK"]:
+        api.register_blueprint(testing.blp, url_prefix="/api/v1")
+    app.register_blueprint(docs.bp)

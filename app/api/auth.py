@@ -1,0 +1,42 @@
+"""Login, self-registration, the caller's own identity."""
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app import auth
+from app.api import present
+from app.api.schemas import Login, LoginOut, Register, UserOut
+from app.errors import AppError
+from app.extensions import db
+from app.identity import create_user
+from app.models import User
+
+blp = Blueprint("auth", __name__, description="登录与身份 Login and identity")
+
+
+@blp.post("/auth/login")
+@blp.arguments(Login)
+@blp.response(200, LoginOut)
+def login(body):
+    user = db.session.scalar(select(User).where(User.username == body["username"]))
+    if not auth.check_password(user, body["password"]):
+        raise AppError("bad_credentials", 401)
+    token = auth.issue_token(user)
+    db.session.commit()
+    return {"token": token, "user": present.user(user)}
+
+
+@blp.post("/auth/register")
+@blp.arguments(Register)
+@blp.response(201, UserOut)
+def register(body):
+    """Self-registration: creates a citizen (公民、法人和其他组织), with no department."""
+    user = create_user(body["username"], body["password"], body["display_name"], None, ["citizen"])
+    db.session.commit()
+    return present.user(user)
+
+
+@blp.get("/me")
+@auth.require()
+@blp.response(200, UserOut)
+def me():
+    return present.user(auth.current_user())

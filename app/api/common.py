@@ -1,0 +1,27 @@
+"""Small helpers the blueprints share: paging and reading a JSON object body."""
+from __future__ import annotations
+
+from flask import request
+
+from app.errors import AppError
+from app.extensions import db
+
+
+def page(query, args: dict, present) -> dict:
+    """``{"items", "total"}`` for one page of ``query``."""
+    from sqlalchemy import func, select
+
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    offset = (args["page"] - 1) * args["per_page"]
+    rows = db.session.scalars(query.offset(offset).limit(args["per_page"])).unique().all()
+    return {"items": [present(r) for r in rows], "total": total}
+
+
+def json_object() -> dict:
+    """The body as a JSON object, or 400 ``malformed_json`` (an empty body counts as {})."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise AppError("malformed_json", 400)
+    return data

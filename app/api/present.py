@@ -1,0 +1,76 @@
+"""Turning rows into the JSON shapes of API.md (one place, so every endpoint agrees)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.cases.forms import form_for
+from app.extensions import db
+from app.models import Case, HumanTask, Resource, User
+from app.services import clock, timezone
+from app.engine.clock import local_date
+
+
+def _today() -> date:
+    return local_date(clock().now(), timezone())
+
+
+def iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def user(u: User) -> dict:
+    return {"username": u.username, "display_name": u.display_name, "department": u.department_code,
+            "roles": list(u.roles)}
+
+
+def resource(r: Resource) -> dict:
+    emergency = None
+    if r.emergency_share_type:
+        emergency = {"share_type": r.emergency_share_type, "until": iso(r.emergency_until),
+                     "reason": r.emergency_reason}
+    return {"code": r.code, "name": r.name, "provider": r.provider.code, "share_type": r.share_type,
+            "share_conditions": r.share_conditions, "legal_basis": r.legal_basis,
+            "open_type": r.open_type, "security_level": r.security_level,
+            "update_cycle": r.update_cycle, "on_platform": r.on_platform, "emergency": emergency,
+            "effective_share_type": r.effective_share_type(_today())}
+
+
+def sla(clock_value: dict, today: date) -> dict:
+    """A stored clock, with a running one past its due date shown as breached."""
+    out = dict(clock_value)
+    if out["state"] == "running" and today > date.fromisoformat(out["due_date"]):
+        out["state"] = "breached"
+    return out
+
+
+def task(t: HumanTask, with_form: bool = False) -> dict:
+    today = _today()
+    out = {"id": t.id, "task_key": t.task_key, "name": t.name, "request_id": t.case_id, "kind": t.kind,
+           "state": t.state, "department": t.department.code if t.department else None, "role": t.role,
+           "assignee": t.assignee.username if t.assignee else None, "created_at": iso(t.created_at),
+           "due_date": iso(t.due_date),
+           "overdue": bool(t.state == "open" and t.due_date and today > t.due_date)}
+    if with_form:
+        out["form"] = form_for(t.task_key)
+    return out
+
+
+def case(c: Case) -> dict:
+    today = _today()
+    open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == c.id,
+                                                            HumanTask.state == "open")
+                                    .order_by(HumanTask.created_at)).all()
+    return {
+        "id": c.id, "kind": c.kind, "status": c.status, "outcome": c.outcome,
+        "resource": c.resource_code, "applicant": c.applicant.username,
+        "department": c.department.code if c.department else None,
+        "purpose": (c.input or {}).get("purpose"),
+        "created_at": iso(c.created_at), "updated_at": iso(c.updated_at),
+        "process": {"key": c.definition.key, "version": c.definition.version, "instance_id": c.id},
+        "open_tasks": [{"id": t.id, "task_key": t.task_key, "name": t.name,
+                        "department": t.department.code if t.department else None,
+                        "due_date": iso(t.due_date)} for t in open_tasks],
+        "sla": [sla(s, today) for s in c.sla or []],
+    }

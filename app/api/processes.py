@@ -1,0 +1,88 @@
+"""Process definitions: deploy BPMN (admin), list versions, read the XML."""
+from flask import Response, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import func, select
+
+from app import auth
+from app.api.common import page
+from app.api.schemas import DefinitionArgs, DefinitionList, DefinitionOut, PageArgs, VersionArgs
+from app.cases import definitions
+from app.errors import AppError, not_found
+from app.extensions import db
+from app.models import ProcessDefinition
+
+blp = Blueprint("processes", __name__, description="流程定义 Process definitions")
+
+
+def _out(d: ProcessDefinition) -> dict:
+    return {"key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at.isoformat(),
+            "deployed_by": d.deployed_by}
+
+
+class ListArgs(DefinitionArgs, PageArgs):
+    pass
+
+
+class Deployed(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    items = fields.List(fields.Dict())
+
+
+@blp.get("/process-definitions")
+@auth.require("admin", "auditor")
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, DefinitionList)
+def list_definitions(args):
+    query = select(ProcessDefinition)
+    if not args["all"]:
+        newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")) \
+            .group_by(ProcessDefinition.key).subquery()
+        query = query.join(newest, (ProcessDefinition.key == newest.c.key)
+                           & (ProcessDefinition.version == newest.c.v))
+    return page(query.order_by(ProcessDefinition.key, ProcessDefinition.version), args, _out)
+
+
+def _uploaded_xml() -> bytes:
+    if request.mimetype in ("application/xml", "text/xml", "application/bpmn+xml"):
+        return request.get_data()
+    if request.mimetype == "multipart/form-data" and "file" in request.files:
+        return request.files["file"].read()
+    raise AppError("unsupported_media_type", 415, {"expected": ["application/xml", "multipart/form-data"]})
+
+
+@blp.post("/process-definitions")
+@auth.require("admin")
+@blp.response(201, Deployed)
+def deploy():
+    """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process."""
+    created = definitions.deploy(_uploaded_xml(), auth.current_user().username)
+    db.session.commit()
+    items = [{"key": d.key, "version": d.version} for d in created]
+    return {**items[0], "items": items}
+
+
+def _version(key: str, version: int | None) -> ProcessDefinition:
+    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    query = query.where(ProcessDefinition.version == version) if version else \
+        query.order_by(ProcessDefinition.version.desc())
+    definition = db.session.scalars(query.limit(1)).first()
+    if definition is None:
+        raise not_found(key=key, version=version)
+    return definition
+
+
+@blp.get("/process-definitions/<key>")
+@auth.require("admin", "auditor")
+@blp.arguments(VersionArgs, location="query")
+@blp.response(200, DefinitionOut)
+def get_definition(args, key):
+    return _out(_version(key, args.get("version")))
+
+
+@blp.get("/process-definitions/<key>/xml")
+@auth.require("admin", "auditor")
+@blp.arguments(VersionArgs, location="query")
+def get_xml(args, key):
+    return Response(_version(key, args.get("version")).xml, mimetype="application/xml")

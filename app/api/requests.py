@@ -1,0 +1,51 @@
+"""Requests (cases): file, list, read, withdraw."""
+from flask_smorest import Blueprint
+
+from app import auth
+from app.api import present
+from app.api.common import page
+from app.api.schemas import RequestFilter, RequestList, RequestOut, ShareRequestIn
+from app.cases import access, requests, share
+from app.models import Case
+
+blp = Blueprint("requests", __name__, description="申请事项 Requests")
+
+
+@blp.post("/share-requests")
+@auth.require("applicant")
+@blp.arguments(ShareRequestIn)
+@blp.response(201, RequestOut)
+def file_share_request(body):
+    """共享申请 (Art. 19-22): routed by the resource's share type."""
+    case = share.start(auth.current_user(), body["resource"], body["purpose"], body["legal_basis"],
+                       body["green_channel"])
+    return present.case(case)
+
+
+@blp.get("/requests")
+@auth.require()
+@blp.arguments(RequestFilter, location="query")
+@blp.response(200, RequestList)
+def list_requests(args):
+    query = access.visible_cases(auth.current_user())
+    if "kind" in args:
+        query = query.where(Case.kind == args["kind"])
+    if "status" in args:
+        query = query.where(Case.status == args["status"])
+    return page(query.order_by(Case.created_at.desc(), Case.id), args, present.case)
+
+
+@blp.get("/requests/<case_id>")
+@auth.require()
+@blp.response(200, RequestOut)
+def get_request(case_id):
+    return present.case(access.case_for_reading(auth.current_user(), case_id))
+
+
+@blp.post("/requests/<case_id>/withdraw")
+@auth.require()
+@blp.response(200, RequestOut)
+def withdraw(case_id):
+    user = auth.current_user()
+    access.case_for_reading(user, case_id)
+    return present.case(requests.withdraw(user, case_id))

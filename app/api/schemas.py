@@ -1,0 +1,252 @@
+"""Marshmallow schemas: request bodies are validated with them, responses documented by them."""
+from marshmallow import Schema, fields, validate
+
+from app.models.catalog import OPEN_TYPES, SHARE_TYPES
+from app.models.identity import DEPARTMENT_KINDS, ROLES
+
+Text = lambda **kw: fields.String(validate=validate.Length(min=1, max=kw.pop("max", 4000)), **kw)  # noqa: E731
+Code = lambda **kw: fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{1,64}$"), **kw)  # noqa: E731
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ErrorBody(Schema):
+    code = fields.String()
+    message = fields.String()
+    details = fields.Dict()
+
+
+class Error(Schema):
+    error = fields.Nested(ErrorBody)
+
+
+# -- identity ---------------------------------------------------------------
+class Login(Schema):
+    username = Text(required=True, max=64)
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class Register(Schema):
+    username = Code(required=True)
+    password = fields.String(required=True, validate=validate.Length(min=8, max=256))
+    display_name = Text(required=True, max=200)
+
+
+class DepartmentIn(Schema):
+    code = Code(required=True)
+    name = Text(required=True, max=200)
+    kind = fields.String(required=True, validate=validate.OneOf(DEPARTMENT_KINDS))
+    region = Text(required=True, max=64)
+
+
+class DepartmentOut(DepartmentIn):
+    pass
+
+
+class UserIn(Schema):
+    username = Code(required=True)
+    password = fields.String(required=True, validate=validate.Length(min=8, max=256))
+    display_name = Text(required=True, max=200)
+    department = Code(load_default=None, allow_none=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1))
+
+
+class UserOut(Schema):
+    username = fields.String()
+    display_name = fields.String()
+    department = fields.String(allow_none=True)
+    roles = fields.List(fields.String())
+
+
+class LoginOut(Schema):
+    token = fields.String()
+    user = fields.Nested(UserOut)
+
+
+# -- catalog ----------------------------------------------------------------
+class ResourceIn(Schema):
+    code = Code(required=True)
+    name = Text(required=True, max=200)
+    provider = Code(required=True)
+    share_type = fields.String(required=True, validate=validate.OneOf(SHARE_TYPES))
+    share_conditions = Text(load_default=None, allow_none=True)
+    legal_basis = Text(load_default=None, allow_none=True)
+    open_type = fields.String(load_default="closed", validate=validate.OneOf(OPEN_TYPES))
+    security_level = Text(load_default=None, allow_none=True, max=32)
+    update_cycle = Text(load_default=None, allow_none=True, max=32)
+    on_platform = fields.Boolean(load_default=True)
+
+
+class ResourcePatch(Schema):
+    name = Text(max=200)
+    share_type = fields.String(validate=validate.OneOf(SHARE_TYPES))
+    share_conditions = Text(allow_none=True)
+    legal_basis = Text(allow_none=True)
+    open_type = fields.String(validate=validate.OneOf(OPEN_TYPES))
+    security_level = Text(allow_none=True, max=32)
+    update_cycle = Text(allow_none=True, max=32)
+    on_platform = fields.Boolean()
+
+
+class EmergencyOut(Schema):
+    share_type = fields.String()
+    until = fields.String()
+    reason = fields.String()
+
+
+class ResourceOut(ResourceIn):
+    emergency = fields.Nested(EmergencyOut, allow_none=True)
+    effective_share_type = fields.String()
+
+
+class ResourceList(Schema):
+    items = fields.List(fields.Nested(ResourceOut))
+    total = fields.Integer()
+
+
+# -- requests ---------------------------------------------------------------
+class GreenChannel(Schema):
+    reason = Text(required=True)
+
+
+class ShareRequestIn(Schema):
+    resource = Code(required=True)
+    purpose = Text(required=True)
+    legal_basis = Text(load_default=None, allow_none=True)
+    green_channel = fields.Nested(GreenChannel, load_default=None, allow_none=True)
+
+
+class RequestFilter(PageArgs):
+    kind = fields.String(validate=validate.OneOf(("share", "open_data", "purchase")))
+    status = fields.String(validate=validate.OneOf(
+        ("pending", "granted", "refused", "abandoned", "withdrawn", "completed")))
+
+
+class OpenTask(Schema):
+    id = fields.String()
+    task_key = fields.String()
+    name = fields.String()
+    department = fields.String(allow_none=True)
+    due_date = fields.String(allow_none=True)
+
+
+class SlaOut(Schema):
+    key = fields.String()
+    name = fields.String()
+    legal_basis = fields.String()
+    working_days = fields.Integer()
+    started_on = fields.String()
+    due_date = fields.String()
+    state = fields.String()
+    provisional = fields.Boolean()
+
+
+class ProcessRef(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    instance_id = fields.String()
+
+
+class RequestOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    outcome = fields.Dict(allow_none=True)
+    resource = fields.String(allow_none=True)
+    applicant = fields.String()
+    department = fields.String(allow_none=True)
+    purpose = fields.String(allow_none=True)
+    created_at = fields.String()
+    updated_at = fields.String()
+    process = fields.Nested(ProcessRef)
+    open_tasks = fields.List(fields.Nested(OpenTask))
+    sla = fields.List(fields.Nested(SlaOut))
+
+
+class RequestList(Schema):
+    items = fields.List(fields.Nested(RequestOut))
+    total = fields.Integer()
+
+
+# -- tasks ------------------------------------------------------------------
+class TaskFilter(PageArgs):
+    assigned = fields.String(validate=validate.OneOf(("me", "unassigned")))
+    overdue = fields.Boolean()
+    kind = fields.String(validate=validate.OneOf(("share", "open_data", "purchase")))
+    request = fields.String(validate=validate.Length(max=64))
+
+
+class TaskOut(Schema):
+    id = fields.String()
+    task_key = fields.String()
+    name = fields.String()
+    request_id = fields.String()
+    kind = fields.String()
+    state = fields.String()
+    department = fields.String(allow_none=True)
+    role = fields.String()
+    assignee = fields.String(allow_none=True)
+    created_at = fields.String()
+    due_date = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    form = fields.Dict()
+
+
+class TaskList(Schema):
+    items = fields.List(fields.Nested(TaskOut))
+    total = fields.Integer()
+
+
+# -- process definitions ----------------------------------------------------
+class DefinitionOut(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    deployed_at = fields.String()
+    deployed_by = fields.String()
+
+
+class DefinitionList(Schema):
+    items = fields.List(fields.Nested(DefinitionOut))
+    total = fields.Integer()
+
+
+class DefinitionArgs(Schema):
+    all = fields.Boolean(load_default=False)
+
+
+class VersionArgs(Schema):
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+# -- history ----------------------------------------------------------------
+class EventOut(Schema):
+    seq = fields.Integer()
+    at = fields.String()
+    actor = fields.String()
+    type = fields.String()
+    element = fields.String(allow_none=True)
+    data = fields.Dict()
+    hash = fields.String()
+    prev_hash = fields.String()
+
+
+class HistoryOut(Schema):
+    events = fields.List(fields.Nested(EventOut))
+
+
+# -- testing clock ----------------------------------------------------------
+class ClockIn(Schema):
+    now = fields.AwareDateTime(required=True)
+
+
+class ClockOut(Schema):
+    now = fields.String()
+
+
+class FiredOut(Schema):
+    fired = fields.Integer()

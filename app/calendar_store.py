@@ -1,0 +1,38 @@
+"""The calendar in force: shipped official years plus the years an admin loaded (DB).
+
+Rebuilt only when the ``calendar_years`` table changes, so every service process sees a year
+another process loaded, at the cost of one small query per command.
+"""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from app.calendar import WorkCalendar, YearSchedule, load_official_schedules
+from app.extensions import db
+from app.models import CalendarYear
+
+
+class CalendarStore:
+    def __init__(self):
+        self._official = load_official_schedules()
+        self._lock = threading.Lock()
+        self._key = None
+        self._calendar = WorkCalendar(dict(self._official))
+
+    def get(self) -> WorkCalendar:
+        key = tuple(db.session.execute(select(func.count(), func.max(CalendarYear.loaded_at))).one())
+        with self._lock:
+            if key != self._key:
+                self._calendar = self._build()
+                self._key = key
+            return self._calendar
+
+    def _build(self) -> WorkCalendar:
+        schedules = dict(self._official)
+        for row in db.session.scalars(select(CalendarYear)):
+            schedules[row.year] = YearSchedule.from_dict(
+                {"year": row.year, "holidays": row.holidays, "workdays": row.workdays,
+                 "source_ref": row.source_ref})
+        return WorkCalendar(schedules)

@@ -1,0 +1,1 @@
+"""Domain commands per path: routing by catalog, task forms, claims and completions."""

@@ -1,0 +1,67 @@
+"""Who may see and work what: role plus department, checked for every case and task."""
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select
+
+from app.errors import forbidden, not_found
+from app.extensions import db
+from app.models import Case, HumanTask, User
+
+READ_ALL = ("admin", "auditor")
+
+
+def visible_cases(user: User):
+    """A select of the cases ``user`` may read."""
+    query = select(Case)
+    if user.has_role(*READ_ALL):
+        return query
+    clauses = [Case.applicant_id == user.id]
+    if user.department_id is not None:
+        dept = user.department_id
+        clauses += [Case.department_id == dept, Case.provider_department_id == dept,
+                    exists().where(HumanTask.case_id == Case.id, HumanTask.department_id == dept)]
+    return query.where(or_(*clauses))
+
+
+def case_for_reading(user: User, case_id: str) -> Case:
+    case = db.session.scalar(visible_cases(user).where(Case.id == case_id))
+    if case is None:
+        raise not_found(request=case_id)
+    return case
+
+
+def can_see_task(user: User, task: HumanTask) -> bool:
+    return (user.has_role(*READ_ALL) or task.assignee_id == user.id
+            or (user.department_id is not None and task.department_id == user.department_id))
+
+
+def can_work_task(user: User, task: HumanTask) -> bool:
+    if task.assignee_id == user.id:
+        return True
+    return (user.department_id is not None and task.department_id == user.department_id
+            and user.has_role(task.role))
+
+
+def task_for_reading(user: User, task_id: str) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None or not can_see_task(user, task):
+        raise not_found(task=task_id)
+    return task
+
+
+def task_for_working(user: User, task_id: str) -> HumanTask:
+    task = task_for_reading(user, task_id)
+    if not can_work_task(user, task):
+        raise forbidden(task=task_id, role=task.role)
+    return task
+
+
+def inbox(user: User):
+    """Open tasks the caller may work: candidate by department and role, or assigned."""
+    query = select(HumanTask).where(HumanTask.state == "open")
+    candidate = [HumanTask.assignee_id == user.id]
+    if user.department_id is not None:
+        candidate.append((HumanTask.department_id == user.department_id)
+                         & HumanTask.role.in_(user.roles)
+                         & (HumanTask.assignee_id.is_(None) | (HumanTask.assignee_id == user.id)))
+    return query.where(or_(*candidate))

@@ -1,0 +1,57 @@
+"""Task commands: claim, unclaim, complete — each one unit of work on the locked case."""
+from __future__ import annotations
+
+from app.cases import access, forms
+from app.cases.uow import UnitOfWork
+from app.errors import conflict
+from app.extensions import db
+from app.models import Case, HumanTask, User
+from app.services import engine
+
+
+def _locked_open_task(uow: UnitOfWork, user: User, task_id: str) -> tuple[HumanTask, Case]:
+    """The task, re-read after its case is locked, so racing commands see each other."""
+    task = access.task_for_working(user, task_id)
+    case = uow.lock_case(task.case_id)
+    db.session.refresh(task)
+    if task.state != "open":
+        raise conflict("task_not_open", task=task_id)
+    if task.assignee_id is not None and task.assignee_id != user.id:
+        raise conflict("task_claimed", details={"assignee": task.assignee.username},
+                       assignee=task.assignee.display_name)
+    return task, case
+
+
+def claim(user: User, task_id: str) -> HumanTask:
+    with UnitOfWork(user.username) as uow:
+        task, case = _locked_open_task(uow, user, task_id)
+        if task.assignee_id is None:
+            task.assignee_id = user.id
+            case.updated_at = uow.now
+            uow.record(case, "task_claimed", task.task_key, {"task": task.id})
+    return task
+
+
+def unclaim(user: User, task_id: str) -> HumanTask:
+    with UnitOfWork(user.username) as uow:
+        task, case = _locked_open_task(uow, user, task_id)
+        if task.assignee_id is not None:
+            task.assignee_id = None
+            case.updated_at = uow.now
+            uow.record(case, "task_unclaimed", task.task_key, {"task": task.id})
+    return task
+
+
+def complete(user: User, task_id: str, form) -> Case:
+    """Validate the form, then run the workflow on from the task; 409 if someone got there first."""
+    task = access.task_for_working(user, task_id)
+    data = forms.validate(task.task_key, form)
+    with UnitOfWork(user.username) as uow:
+        task, case = _locked_open_task(uow, user, task_id)
+        workflow = uow.workflow_of(case)
+        task.state, task.assignee_id = "completed", user.id
+        task.completed_at, task.completed_by_id = uow.now, user.id
+        uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})
+        engine().complete(workflow, task.spiff_task_id, data, uow.ctx)
+        uow.save(case, workflow)
+    return case

@@ -1,0 +1,62 @@
+"""Command-line tools: ``flask --app wsgi users|demo|bpmn ...``."""
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.errors import AppError
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Users and accounts.")
+demo_cli = AppGroup("demo", help="The demo data set.")
+bpmn_cli = AppGroup("bpmn", help="BPMN process definitions.")
+
+
+@users_cli.command("create-admin")
+@click.option("--username", default="admin")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(username: str, password: str) -> None:
+    """Create an administrator account."""
+    from app.identity import create_user
+
+    try:
+        create_user(username, password, "平台管理员", None, ["admin"])
+    except AppError as exc:
+        raise click.ClickException(exc.code) from None
+    db.session.commit()
+    click.echo(f"created admin {username}")
+
+
+@bpmn_cli.command("deploy")
+@click.argument("directory", default=os.path.join(os.path.dirname(os.path.dirname(__file__)), "bpmn"))
+def deploy_bpmn(directory: str) -> None:
+    """Deploy every changed model in DIRECTORY as a new version."""
+    from app.cases.definitions import deploy_directory
+
+    try:
+        created = deploy_directory(directory)
+    except AppError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.details}") from None
+    db.session.commit()
+    for d in created:
+        click.echo(f"deployed {d.key} v{d.version}")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demo data set when the database is empty, and print the demo accounts."""
+    from app import demo
+
+    if demo.load():
+        click.echo("demo data loaded")
+    click.echo("demo accounts (password: %s):" % demo.demo_password())
+    for username, display, roles in demo.accounts():
+        click.echo(f"  {username:<14} {roles:<20} {display}")
+
+
+def register(app: Flask) -> None:
+    for group in (users_cli, demo_cli, bpmn_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""The SpiffWorkflow boundary: deployment checks, scripts, the runner and the clock."""

@@ -1,0 +1,45 @@
+"""What a running command lends the engine: its clock, time zone, calendar and workflow.
+
+Script helper functions read it through a context variable, so one script engine (with its
+compiled-code cache) serves every command and every thread.
+"""
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.engine.clock import local_date, use_clock
+
+
+@dataclass
+class EngineContext:
+    clock: object
+    tz: str
+    calendar: object  # app.calendar.WorkCalendar
+    workflow: object = None
+    calendar_facts: dict = field(default_factory=dict)  # years consulted -> source, for audit/replay
+
+    def today(self) -> date:
+        return local_date(self.clock.now(), self.tz)
+
+
+_current: contextvars.ContextVar[EngineContext | None] = contextvars.ContextVar("dsf_engine", default=None)
+
+
+def current() -> EngineContext:
+    ctx = _current.get()
+    if ctx is None:
+        raise RuntimeError("no engine context: scripts run only inside a command")
+    return ctx
+
+
+@contextmanager
+def engine_context(ctx: EngineContext):
+    token = _current.set(ctx)
+    try:
+        with use_clock(ctx.clock):
+            yield ctx
+    finally:
+        _current.reset(token)

@@ -1,0 +1,137 @@
+"""Deploy-time checks of BPMN models: safe XML, a model SpiffWorkflow accepts, scripts in the
+restricted language, and lanes that map to a role. Failures name the element and line."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from app.engine.scripting import ScriptError, check_source
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {"bpmn": BPMN_NS}
+_FORBIDDEN_MARKUP = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+# (xpath, mode): where BPMN keeps code. Scripts run as statements, the rest as expressions.
+_CODE_PLACES = (
+    (".//bpmn:scriptTask/bpmn:script", "exec"),
+    (".//bpmn:conditionExpression", "eval"),
+    (".//bpmn:timeDate", "eval"),
+    (".//bpmn:timeDuration", "eval"),
+    (".//bpmn:timeCycle", "eval"),
+    (".//bpmn:completionCondition", "eval"),
+    (".//bpmn:loopCardinality", "eval"),
+    (".//bpmn:condition", "eval"),
+)
+
+
+class BpmnInvalid(Exception):
+    """A model that must not be deployed; ``details`` says where and why."""
+
+    def __init__(self, problem: str, element: str | None = None, line: int | None = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.details = {k: v for k, v in {"problem": problem, "element": element, "line": line}.items()
+                        if v is not None}
+
+
+@dataclass
+class CheckedProcess:
+    key: str
+    name: str | None
+    elements: dict = field(default_factory=dict)  # id -> {"name", "type", "lane"}
+
+
+def checksum(xml: bytes) -> str:
+    return hashlib.sha256(xml).hexdigest()
+
+
+def parse_xml(xml: bytes):
+    """Parse without DTDs, entities or network: an XXE or a billion-laughs bomb is refused."""
+    if _FORBIDDEN_MARKUP.search(xml):
+        raise BpmnInvalid("DTD and entity declarations are not allowed")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_comments=True)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise BpmnInvalid(f"unparsable XML: {exc.msg}", line=exc.lineno) from None
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise BpmnInvalid("the document is not a BPMN 2.0 definitions element", line=root.sourceline)
+    return root
+
+
+def check_model(xml: bytes, lane_roles: dict[str, str]) -> list[CheckedProcess]:
+    """Everything a deployment must pass; returns the executable processes found."""
+    root = parse_xml(xml)
+    _check_code(root)
+    processes = _executable_processes(root)
+    if not processes:
+        raise BpmnInvalid("no executable process (isExecutable=\"true\")")
+    _check_with_spiff(root, [p.key for p in processes])
+    for proc in processes:
+        _describe_elements(root, proc, lane_roles)
+    return processes
+
+
+def _check_code(root) -> None:
+    for xpath, mode in _CODE_PLACES:
+        for node in root.iterfind(xpath, NS):
+            source = (node.text or "").strip()
+            if not source:
+                continue
+            try:
+                check_source(source, mode)
+            except ScriptError as exc:
+                owner = node.getparent()
+                while owner is not None and owner.get("id") is None:
+                    owner = owner.getparent()
+                element = node.get("id") or (owner.get("id") if owner is not None else None)
+                line = (node.sourceline or 0) + max((exc.line or 1) - 1, 0)
+                raise BpmnInvalid(f"script not allowed: {exc.message}", element, line) from None
+
+
+def _executable_processes(root) -> list[CheckedProcess]:
+    return [CheckedProcess(p.get("id"), p.get("name"))
+            for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+
+
+def _check_with_spiff(root, keys: list[str]) -> None:
+    parser = BpmnParser(validator=BpmnValidator())
+    try:
+        parser.add_bpmn_xml(root, filename="model.bpmn")
+        for key in keys:
+            parser.get_spec(key)
+    except ValidationException as exc:
+        raise BpmnInvalid(str(exc.args[0] if exc.args else exc), exc.id or None,
+                          exc.line_number or None) from None
+    except SpiffWorkflowException as exc:
+        raise BpmnInvalid(str(exc)) from None
+    except (KeyError, ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
+        raise BpmnInvalid(f"model rejected: {exc}") from None
+
+
+def _describe_elements(root, proc: CheckedProcess, lane_roles: dict[str, str]) -> None:
+    """Record each flow node's name and lane; every lane must map to a role we know."""
+    node = root.find(f"bpmn:process[@id='{proc.key}']", NS)
+    lane_of = {}
+    for lane in node.iterfind(".//bpmn:lane", NS):
+        if lane.get("id") not in lane_roles:
+            raise BpmnInvalid(f"lane '{lane.get('id')}' maps to no role (known: {', '.join(sorted(lane_roles))})",
+                              lane.get("id"), lane.sourceline)
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lane_of[(ref.text or "").strip()] = lane.get("id")
+    for el in node.iter():
+        if not isinstance(el.tag, str) or el.get("id") is None or el.tag == f"{{{BPMN_NS}}}lane":
+            continue
+        tag = etree.QName(el).localname
+        if tag in ("sequenceFlow", "laneSet", "script", "conditionExpression"):
+            continue
+        proc.elements[el.get("id")] = {"name": el.get("name") or el.get("id"), "type": tag,
+                                       "lane": lane_of.get(el.get("id"))}
+        if tag == "userTask" and el.get("id") not in lane_of:
+            raise BpmnInvalid("a user task must sit in a lane (who works it?)", el.get("id"), el.sourceline)

@@ -1,0 +1,122 @@
+"""The runner: start, load, apply a command, run engine steps, and describe the result.
+
+It knows nothing of Flask or the database: the unit of work hands it a definition's XML and
+a serialized state and gets back a workflow and a ``Snapshot`` to project.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine import state
+from app.engine.clock import bind_spiff
+from app.engine.context import EngineContext, engine_context
+from app.engine.deploy import parse_xml
+from app.engine.helpers import HELPERS
+from app.engine.scripting import restricted_script_engine
+
+
+class EngineFailure(Exception):
+    """A model failed while running (a script error, a missing variable)."""
+
+    def __init__(self, problem: str, element: str | None = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.element = element
+
+
+@dataclass
+class Snapshot:
+    """What the projections need from a workflow, read once after each command."""
+
+    ready_user_tasks: list[tuple[str, str]] = field(default_factory=list)  # (spiff id, element)
+    timers: list[tuple[str, str, datetime]] = field(default_factory=list)  # (spiff id, element, due)
+    outcome: dict | None = None
+    sla: dict = field(default_factory=dict)
+    completed: bool = False
+
+
+class Engine:
+    """Parsed specs are immutable, so each deployed version is parsed once per process."""
+
+    def __init__(self):
+        bind_spiff()
+        self._specs: dict[int, tuple] = {}
+        self._lock = threading.Lock()
+        self.script_engine = restricted_script_engine(HELPERS)
+
+    def spec(self, definition_id: int, key: str, xml: str):
+        with self._lock:
+            if definition_id not in self._specs:
+                parser = BpmnParser()
+                parser.add_bpmn_xml(parse_xml(xml.encode("utf-8")), filename=f"{key}.bpmn")
+                self._specs[definition_id] = (parser.get_spec(key), parser.get_subprocess_specs(key))
+            return self._specs[definition_id]
+
+    def start(self, spec, data: dict, ctx: EngineContext) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(spec[0], spec[1], script_engine=self.script_engine)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        self._advance(workflow, ctx)
+        return workflow
+
+    def load(self, spec, serialized: str) -> BpmnWorkflow:
+        return state.load(serialized, spec[0], spec[1], self.script_engine)
+
+    def complete(self, workflow: BpmnWorkflow, spiff_task_id: str, data: dict, ctx: EngineContext) -> None:
+        task = workflow.get_task_from_id(UUID(spiff_task_id))
+        if not task.has_state(TaskState.READY):
+            raise EngineFailure("task is not ready", task.task_spec.name)
+        task.data.update(data)
+        ctx.workflow = workflow
+        with engine_context(ctx):
+            self._guard(task.run)
+        self._advance(workflow, ctx)
+
+    def fire_due_timers(self, workflow: BpmnWorkflow, ctx: EngineContext) -> None:
+        self._advance(workflow, ctx)
+
+    def _advance(self, workflow: BpmnWorkflow, ctx: EngineContext) -> None:
+        """Run automatic steps and let due timers fire, until nothing more moves."""
+        ctx.workflow = workflow
+        with engine_context(ctx):
+            self._guard(workflow.refresh_waiting_tasks)
+            self._guard(workflow.do_engine_steps)
+            self._guard(workflow.refresh_waiting_tasks)
+
+    @staticmethod
+    def _guard(step) -> None:
+        try:
+            step()
+        except SpiffWorkflowException as exc:
+            task = getattr(exc, "task", None)
+            element = task.task_spec.name if task is not None else None
+            raise EngineFailure(str(exc).splitlines()[0][:500], element) from None
+
+    @staticmethod
+    def dump(workflow: BpmnWorkflow) -> str:
+        return state.dump(workflow)
+
+    @staticmethod
+    def snapshot(workflow: BpmnWorkflow) -> Snapshot:
+        snap = Snapshot(outcome=workflow.data.get("outcome"), sla=dict(workflow.data.get("sla", {})),
+                        completed=workflow.is_completed())
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            snap.ready_user_tasks.append((str(task.id), task.task_spec.name))
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+                due = task._get_internal_data("event_value")
+                if isinstance(due, str):
+                    snap.timers.append((str(task.id), spec.name, TimerEventDefinition.get_datetime(due)))
+        return snap
+

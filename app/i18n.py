@@ -1,0 +1,55 @@
+"""User-facing messages: zh-CN by default, English when the client asks (Accept-Language)."""
+from flask import has_request_context, request
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (zh-CN, en)
+    "malformed_json": ("请求体不是合法的 JSON 对象", "The request body is not a valid JSON object"),
+    "validation_error": ("提交的数据不符合要求", "The submitted data is invalid"),
+    "unauthorized": ("未登录或登录已过期", "Not logged in, or the session has expired"),
+    "bad_credentials": ("用户名或密码错误", "Wrong username or password"),
+    "forbidden": ("无权执行此操作", "You are not allowed to do this"),
+    "not_found": ("对象不存在或不可见", "Not found, or not visible to you"),
+    "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
+    "too_large": ("请求体过大(上限 {limit} 字节)", "The request body is too large (limit {limit} bytes)"),
+    "unsupported_media_type": ("不支持的内容类型", "Unsupported content type"),
+    "conflict": ("操作冲突,请刷新后重试", "Conflicting change; reload and try again"),
+    "concurrent_change": ("该事项刚被他人修改,请刷新后重试", "The case was changed by someone else; reload and try again"),
+    "username_taken": ("用户名已被占用", "The username is already taken"),
+    "code_taken": ("编码已存在", "The code already exists"),
+    "unknown_department": ("部门不存在:{value}", "Unknown department: {value}"),
+    "unknown_resource": ("目录资源不存在:{value}", "Unknown catalog resource: {value}"),
+    "conditions_required": ("有条件共享的资源必须填写共享条件和依据", "A conditional resource needs share conditions and a legal basis"),
+    "legal_basis_required": ("不予共享的资源必须填写法律依据", "A resource that is not shared needs a legal basis"),
+    "unknown_role": ("未知角色:{role}", "Unknown role: {role}"),
+    "department_required": ("该角色必须属于某个部门", "These roles need a department"),
+    "task_not_open": ("该任务已办结", "The task is already completed"),
+    "task_claimed": ("该任务已被 {assignee} 签收", "The task is held by {assignee}"),
+    "reason_required": ("拒绝或否定答复必须说明理由", "A refusal or negative answer needs a reason"),
+    "invalid_bpmn": ("流程模型无效:{problem}", "Invalid BPMN model: {problem}"),
+    "no_process": ("尚未部署流程:{key}", "No process deployed for {key}"),
+    "engine_error": ("流程执行出错:{problem}", "The process failed: {problem}"),
+    "clock_disabled": ("测试时钟未启用", "The testing clock is not enabled"),
+    "not_applicant": ("只有申请人可以执行此操作", "Only the applicant can do this"),
+    "not_pending": ("该事项已办结", "The case is already closed"),
+    "internal_error": ("服务器内部错误,已记录", "Internal server error; it has been logged"),
+    "invalid_calendar": ("节假日安排无效:{problem}", "Invalid holiday schedule: {problem}"),
+    "not_implemented_yet": ("该功能尚未开放:{what}", "Not available yet: {what}"),
+}
+
+
+def wants_english() -> bool:
+    """True when the client prefers English over Chinese."""
+    if not has_request_context():
+        return False
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
+    return best == "en"
+
+
+def message(code: str, **params) -> str:
+    """The message for ``code`` in the caller's language, with ``params`` filled in."""
+    zh, en = MESSAGES.get(code, (code, code))
+    text = en if wants_english() else zh
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text

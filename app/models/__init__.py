@@ -1,0 +1,9 @@
+"""SQLAlchemy 2 typed models, one module per aggregate."""
+from app.models.identity import ApiToken, Department, User  # noqa: F401
+from app.models.catalog import Resource  # noqa: F401
+from app.models.process import ProcessDefinition  # noqa: F401
+from app.models.case import Case  # noqa: F401
+from app.models.task import HumanTask  # noqa: F401
+from app.models.audit import AuditEvent, ChainHead  # noqa: F401
+from app.models.timer import TimerJob  # noqa: F401
+from app.models.calendar import CalendarYear  # noqa: F401

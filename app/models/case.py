@@ -1,0 +1,43 @@
+"""A case (request) and the serialized workflow behind it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.identity import Department, User
+from app.models.process import ProcessDefinition
+from app.models.types import UTCDateTime, new_id
+
+KINDS = ("share", "open_data", "purchase")
+STATUSES = ("pending", "granted", "refused", "abandoned", "withdrawn", "completed")
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    outcome: Mapped[dict | None] = mapped_column(JSON)
+    resource_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    provider_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    # lane id -> department code, fixed when the case starts (who works which lane).
+    lanes: Mapped[dict] = mapped_column(JSON, default=dict)
+    input: Mapped[dict] = mapped_column(JSON, default=dict)
+    sla: Mapped[list] = mapped_column(JSON, default=list)
+    process_definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
+    workflow_state: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    applicant: Mapped[User] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id], lazy="joined")
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}

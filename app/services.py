@@ -1,0 +1,21 @@
+"""Per-application services (clock, engine, calendar), reached through ``current_app``."""
+from __future__ import annotations
+
+from flask import current_app
+
+
+def clock():
+    return current_app.extensions["dsf_clock"]
+
+
+def engine():
+    return current_app.extensions["dsf_engine"]
+
+
+def calendar():
+    """The working-day calendar in force: shipped official years plus those an admin loaded."""
+    return current_app.extensions["dsf_calendar"].get()
+
+
+def timezone() -> str:
+    return current_app.config["DSF_TIMEZONE"]

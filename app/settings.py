@@ -1,0 +1,26 @@
+"""Settings read from the environment (API.md "Start-up knobs"), in one place."""
+import os
+import secrets
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the Flask config mapping; defaults give a newcomer an embedded SQLite service."""
+    default_db = "sqlite:///" + os.path.join(instance_path, "datashare.sqlite")
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": os.environ.get("DSF_SECRET_KEY") or secrets.token_hex(32),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("DSF_MAX_BODY_BYTES", 2 * 1024 * 1024)),
+        "DSF_FAKE_CLOCK": os.environ.get("DSF_FAKE_CLOCK") == "1",
+        "DSF_TIMEZONE": os.environ.get("DSF_TIMEZONE", "Asia/Shanghai"),
+        "DSF_ADMIN_PASSWORD": os.environ.get("DSF_ADMIN_PASSWORD"),
+        "DSF_SCHEDULER": os.environ.get("DSF_SCHEDULER", "on"),
+        "DSF_TOKEN_HOURS": int(os.environ.get("DSF_TOKEN_HOURS", 12)),
+        "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
+        "API_TITLE": "Datashare Flow",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "JSON_SORT_KEYS": False,
+    }

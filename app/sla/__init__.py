@@ -1,0 +1,1 @@
+"""SLA clocks: a goal in working days, run segments, and a state (PRODUCT.md "SLA clocks")."""

@@ -1,0 +1,1 @@
+"""Timer jobs: cluster-safe acquisition, firing through the unit of work, retries, incidents."""

@@ -1,0 +1,57 @@
+"""Test helpers: an HTTP client that logs in as demo users, and clock travel."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+class Api:
+    """Real HTTP through the Flask test client; ``as_(user)`` logs in once and caches the token."""
+
+    def __init__(self, client, app):
+        self.client = client
+        self.app = app
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        if username not in self._tokens:
+            resp = self.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+            assert resp.status_code == 200, resp.get_json()
+            self._tokens[username] = resp.get_json()["token"]
+        return self._tokens[username]
+
+    def call(self, method: str, path: str, user: str | None = None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if user:
+            headers["Authorization"] = f"Bearer {self.token(user)}"
+        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, user=None, **kw):
+        return self.call("GET", path, user, **kw)
+
+    def post(self, path, user=None, **kw):
+        return self.call("POST", path, user, **kw)
+
+    def ok(self, method: str, path: str, user: str | None = None, status: int = 200, **kwargs) -> dict:
+        resp = self.call(method, path, user, **kwargs)
+        assert resp.status_code == status, (resp.status_code, resp.get_json())
+        return resp.get_json()
+
+    def set_clock(self, when: datetime) -> None:
+        self.ok("POST", "/testing/clock", json={"now": when.isoformat()})
+
+    def run_timers(self) -> int:
+        return self.ok("POST", "/testing/run-due-timers")["fired"]
+
+    def share(self, user: str, resource: str, purpose: str = "履行法定职责") -> dict:
+        return self.ok("POST", "/share-requests", user, 201, json={"resource": resource, "purpose": purpose})
+
+    def task_of(self, case: dict, key: str) -> dict:
+        return next(t for t in case["open_tasks"] if t["task_key"] == key)
+
+
+def at(y, m, d, hh=9, mm=0, ss=0) -> datetime:
+    return datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI)
