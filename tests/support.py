@@ -18,7 +18,7 @@ class Api:
 
     def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
         if username not in self._tokens:
-            resp = self.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+            resp = self.call("POST", "/auth/login", json={"username": username, "password": password})
             assert resp.status_code == 200, resp.get_json()
             self._tokens[username] = resp.get_json()["token"]
         return self._tokens[username]
@@ -27,7 +27,13 @@ class Api:
         headers = kwargs.pop("headers", {})
         if user:
             headers["Authorization"] = f"Bearer {self.token(user)}"
-        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+        try:
+            return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+        finally:
+            # The tests' app context outlives a request; end its transaction as teardown would.
+            from app.extensions import db
+
+            db.session.remove()
 
     def get(self, path, user=None, **kw):
         return self.call("GET", path, user, **kw)

@@ -13,8 +13,8 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine.script_check import compile_checked
-from app.engine.scripting import (RestrictedEnvironment, ScriptError, check_source,
+from app.engine.script_check import SAFE_BUILTIN_NAMES, compile_checked
+from app.engine.scripting import (BUILTINS, RestrictedEnvironment, ScriptError, check_source,
                                   restricted_script_engine)
 
 REFUSED = [
@@ -164,6 +164,14 @@ def test_unknown_names_allowed_unless_a_name_list_is_given():
     assert err.value.line == 2 and "amount" in err.value.message
 
 
+def test_builtins_are_the_checked_set_and_common_field_names_stay_usable():
+    assert set(BUILTINS) == SAFE_BUILTIN_NAMES
+    data = {"format": "csv", "id": 7}
+    assert RestrictedEnvironment().evaluate('format == "csv" and id > 3', data) is True
+    with pytest.raises(NameError):
+        RestrictedEnvironment().evaluate('repr(1)', {})
+
+
 def test_compiled_code_is_cached():
     assert compile_checked('decision == "x"', "eval") is compile_checked('decision == "x"', "eval")
 
@@ -229,12 +237,13 @@ def test_aliased_result_cannot_reach_task_data():
         RestrictedEnvironment().execute("x = []\nfor i in range(40):\n    x = [x, x]\n", {})
 
 
-def test_runtime_attribute_guard_applies_even_to_dynamic_access():
-    env = RestrictedEnvironment({"obj": lambda: "text"})
-    with pytest.raises(ScriptError):
+def test_run_time_attribute_guard_checks_the_actual_type():
+    """Statically ``join``/``upper`` are known names; at run time they must fit the object."""
+    env = RestrictedEnvironment({"number": lambda: 5})
+    with pytest.raises(ScriptError, match="join"):
         env.execute("s = str\nj = s.join", {})
-    with pytest.raises(ScriptError):
-        env.evaluate("obj().format", {})
+    with pytest.raises(ScriptError, match="upper"):
+        env.evaluate("number().upper", {})
 
 
 # --- inside SpiffWorkflow ---------------------------------------------------------------------

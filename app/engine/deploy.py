@@ -26,6 +26,8 @@ _CODE_PLACES = (
     (".//bpmn:completionCondition", "eval"),
     (".//bpmn:loopCardinality", "eval"),
     (".//bpmn:condition", "eval"),
+    (".//bpmn:loopCondition", "eval"),
+    (".//bpmn:formalExpression", "eval"),
 )
 
 
@@ -81,8 +83,8 @@ def check_model(xml: bytes, lane_roles: dict[str, str]) -> list[CheckedProcess]:
 def _check_code(root) -> None:
     for xpath, mode in _CODE_PLACES:
         for node in root.iterfind(xpath, NS):
-            source = (node.text or "").strip()
-            if not source:
+            source = node.text or ""
+            if not source.strip():
                 continue
             try:
                 check_source(source, mode)

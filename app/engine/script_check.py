@@ -40,12 +40,13 @@ SAFE_BUILTIN_NAMES = frozenset({
     "list", "dict", "set", "tuple", "enumerate", "zip", "any", "all", "isinstance",
 })
 
+# Refused even as task-data names, for a clear message: none of them is a builtin here anyway
+# (the runtime offers only SAFE_BUILTIN_NAMES), so common field names like ``id`` or ``format``
+# stay usable.
 FORBIDDEN_NAMES = frozenset({
     "exec", "eval", "open", "getattr", "setattr", "delattr", "hasattr", "compile", "globals",
     "locals", "vars", "breakpoint", "input", "memoryview", "type", "object", "super", "dir",
-    "help", "exit", "quit", "print", "printed", "format", "iter", "next", "classmethod",
-    "staticmethod", "property", "bytearray", "bytes", "callable", "id", "hash", "builtins",
-    "reload", "execfile", "file", "pow", "chr", "ord", "repr", "ascii", "issubclass",
+    "help", "exit", "quit", "print", "printed", "builtins",
 })
 
 _STR_ATTRS = frozenset({
@@ -124,9 +125,12 @@ class ScriptError(Exception):
     """A script or expression that is refused (deploy time) or stopped (run time)."""
 
     def __init__(self, message: str, line: int | None = None):
-        super().__init__(message if line is None else f"line {line}: {message}")
+        super().__init__(message)  # SpiffWorkflow reads args[0] and adds the line itself
         self.message = message
         self.line = line
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
 
 
 # --- size guards shared by constant folding (deploy) and _binop_ (run time) -----------------
