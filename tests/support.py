@@ -48,6 +48,7 @@ class Api:
 
     def set_clock(self, when: datetime) -> None:
         self.ok("POST", "/testing/clock", json={"now": when.isoformat()})
+        self._tokens.clear()  # tokens expire in service time; log in again after travelling
 
     def run_timers(self) -> int:
         return self.ok("POST", "/testing/run-due-timers")["fired"]
