@@ -28,9 +28,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_blueprints(rest_api, app)
     errors.register(app)
-    from app import cli
+    from app import cli, startup
 
     cli.register(app)
+    startup.install(app)
     return app
 
 

@@ -15,6 +15,7 @@ def from_environment(instance_path: str) -> dict:
         "DSF_TIMEZONE": os.environ.get("DSF_TIMEZONE", "Asia/Shanghai"),
         "DSF_ADMIN_PASSWORD": os.environ.get("DSF_ADMIN_PASSWORD"),
         "DSF_SCHEDULER": os.environ.get("DSF_SCHEDULER", "on"),
+        "DSF_TIMER_TICK_SECONDS": int(os.environ.get("DSF_TIMER_TICK_SECONDS", 10)),
         "DSF_TOKEN_HOURS": int(os.environ.get("DSF_TOKEN_HOURS", 12)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
         "API_TITLE": "Datashare Flow",

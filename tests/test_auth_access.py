@@ -119,3 +119,16 @@ def test_withdraw_by_the_applicant_only(api):
     assert done["status"] == "withdrawn" and done["open_tasks"] == []
     assert api.ok("GET", "/tasks", "ga_wang")["total"] == 0
     assert api.post(f"/requests/{case['id']}/withdraw", "zrzy_sun").status_code == 409
+
+
+def test_admin_password_bootstrap_creates_admin_once(ctx):
+    from app.extensions import db
+    from app.identity import bootstrap_admin
+    from app.models import User
+
+    assert bootstrap_admin("a-strong-secret") is True
+    assert bootstrap_admin("another") is False
+    admin = db.session.query(User).filter_by(username="admin").one()
+    assert admin.roles == ["admin"]
+    resp = ctx.test_client().post("/api/v1/auth/login", json={"username": "admin", "password": "a-strong-secret"})
+    assert resp.status_code == 200
