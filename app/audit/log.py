@@ -36,16 +36,25 @@ def chain_hash(prev_hash: str, body: dict) -> str:
 def append(case_id: str | None, actor: str, type_: str, element: str | None, data: dict,
            at: datetime) -> AuditEvent:
     """Append one event in the current transaction (caller commits)."""
+    return append_many([(case_id, actor, type_, element, data, at)])[0]
+
+
+def append_many(pending: list[tuple]) -> list[AuditEvent]:
+    """Append ``(case_id, actor, type, element, data, at)`` events in order, under one lock of
+    the chain head taken just before commit, so the lock is held as briefly as possible."""
     head = db.session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
-    seq = head.last_seq + 1
-    data = json.loads(canonical(data))  # store exactly what is hashed (JSON-native values)
-    body = event_body(seq, case_id, at, actor, type_, element, data)
-    digest = chain_hash(head.last_hash, body)
-    event = AuditEvent(seq=seq, case_id=case_id, at=at, actor=actor, type=type_, element=element,
-                       data=data, prev_hash=head.last_hash, hash=digest)
-    db.session.add(event)
-    head.last_seq, head.last_hash = seq, digest
-    return event
+    seq, prev = head.last_seq, head.last_hash
+    events = []
+    for case_id, actor, type_, element, data, at in pending:
+        seq += 1
+        data = json.loads(canonical(data))  # store exactly what is hashed (JSON-native values)
+        digest = chain_hash(prev, event_body(seq, case_id, at, actor, type_, element, data))
+        events.append(AuditEvent(seq=seq, case_id=case_id, at=at, actor=actor, type=type_,
+                                 element=element, data=data, prev_hash=prev, hash=digest))
+        prev = digest
+    db.session.add_all(events)
+    head.last_seq, head.last_hash = seq, prev
+    return events
 
 
 def to_dict(event: AuditEvent) -> dict:

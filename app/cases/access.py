@@ -49,11 +49,12 @@ def task_for_reading(user: User, task_id: str) -> HumanTask:
     return task
 
 
-def task_for_working(user: User, task_id: str) -> HumanTask:
-    task = task_for_reading(user, task_id)
+def check_can_work(user: User, task: HumanTask) -> None:
+    """404 when the caller may not even see the task, 403 when they see but may not work it."""
+    if not can_see_task(user, task):
+        raise not_found(task=task.id)
     if not can_work_task(user, task):
-        raise forbidden(task=task_id, role=task.role)
-    return task
+        raise forbidden(task=task.id, role=task.role)
 
 
 def inbox(user: User):

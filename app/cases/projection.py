@@ -11,19 +11,24 @@ from sqlalchemy import select
 
 from app.cases.lanes import LANE_ROLES
 from app.extensions import db
-from app.models import Case, Department, HumanTask, TimerJob
+from app.models import Case, HumanTask, TimerJob
+from app.models.types import new_id
 
 
-def project(uow, case: Case, snap) -> None:
-    _project_tasks(uow, case, snap)
-    _project_timers(uow, case, snap)
-    case.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
-    _project_status(case, snap)
+def project(uow, case: Case, snap, new: bool = False) -> None:
+    """``new``: the case was created by this command, so it has no rows to reconcile yet."""
+    with db.session.no_autoflush:
+        _project_tasks(uow, case, snap, new)
+        _project_timers(uow, case, snap, new)
+        case.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
+        _project_status(case, snap)
 
 
-def _project_tasks(uow, case: Case, snap) -> None:
-    open_rows = {t.spiff_task_id: t for t in db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))}
+def _project_tasks(uow, case: Case, snap, new: bool) -> None:
+    # filter in Python too: the command may have closed a row in memory (no autoflush here)
+    open_rows = {} if new else {t.spiff_task_id: t for t in db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))
+        if t.state == "open"}
     ready = dict(snap.ready_user_tasks)
     for spiff_id, row in open_rows.items():
         if spiff_id not in ready:
@@ -36,14 +41,13 @@ def _project_tasks(uow, case: Case, snap) -> None:
             continue
         info = elements.get(element, {})
         lane = info.get("lane")
-        department = _department(case.lanes.get(lane))
-        row = HumanTask(case_id=case.id, spiff_task_id=spiff_id, task_key=element,
+        department = uow.department(case.lanes.get(lane))
+        row = HumanTask(id=new_id(), case_id=case.id, spiff_task_id=spiff_id, task_key=element,
                         name=info.get("name", element), kind=case.kind,
-                        department_id=department.id if department else None,
+                        department_id=department.id if department else None, department=department,
                         role=LANE_ROLES.get(lane, "admin"), created_at=uow.now,
                         due_date=_due_date(snap.sla.get(element)))
         db.session.add(row)
-        db.session.flush([row])
         uow.record(case, "task_created", element, {"task": row.id, "department": case.lanes.get(lane),
                                                    "role": row.role, "due_date": _iso(row.due_date)})
     for row in open_rows.values():
@@ -51,9 +55,10 @@ def _project_tasks(uow, case: Case, snap) -> None:
             row.due_date = _due_date(snap.sla.get(row.task_key))
 
 
-def _project_timers(uow, case: Case, snap) -> None:
-    waiting = {j.spiff_task_id: j for j in db.session.scalars(
-        select(TimerJob).where(TimerJob.case_id == case.id, TimerJob.state == "waiting"))}
+def _project_timers(uow, case: Case, snap, new: bool) -> None:
+    waiting = {} if new else {j.spiff_task_id: j for j in db.session.scalars(
+        select(TimerJob).where(TimerJob.case_id == case.id, TimerJob.state == "waiting"))
+        if j.state == "waiting"}
     live = set()
     for spiff_id, element, due in snap.timers:
         live.add(spiff_id)
@@ -77,12 +82,6 @@ def _project_status(case: Case, snap) -> None:
         case.outcome = {k: snap.outcome.get(k) for k in ("decision", "reason", "conditions", "reply_type")}
     elif snap.completed:
         case.status = "completed"
-
-
-def _department(code: str | None) -> Department | None:
-    if code is None:
-        return None
-    return db.session.scalar(select(Department).where(Department.code == code))
 
 
 def _due_date(clock: dict | None) -> date | None:

@@ -9,6 +9,7 @@ from app.cases.uow import UnitOfWork
 from app.errors import forbidden, invalid
 from app.extensions import db
 from app.models import Case, Resource, User
+from app.models.types import new_id
 from app.services import engine
 
 PROCESS_KEY = "share_request"
@@ -36,12 +37,11 @@ def start(user: User, resource_code: str, purpose: str, legal_basis: str | None,
                     lanes=case_lanes(user.department, resource.provider), input=request,
                     process_definition_id=definition.id, created_at=uow.now, updated_at=uow.now,
                     workflow_state="")
+        case.id, case.definition, case.applicant = new_id(), definition, user
         db.session.add(case)
-        db.session.flush()
-        case.definition = definition
         uow.record(case, "case_started", PROCESS_KEY,
                    {"input": request, "catalog": facts, "process": {"key": definition.key,
                                                                      "version": definition.version}})
         workflow = engine().start(uow.spec_of(definition), {**request, **facts}, uow.ctx)
-        uow.save(case, workflow)
+        uow.save(case, workflow, new=True)
     return case

@@ -4,16 +4,15 @@ from __future__ import annotations
 from app.cases import access, forms
 from app.cases.uow import UnitOfWork
 from app.errors import conflict
-from app.extensions import db
 from app.models import Case, HumanTask, User
 from app.services import engine
 
 
 def _locked_open_task(uow: UnitOfWork, user: User, task_id: str) -> tuple[HumanTask, Case]:
-    """The task, re-read after its case is locked, so racing commands see each other."""
-    task = access.task_for_working(user, task_id)
-    case = uow.lock_case(task.case_id)
-    db.session.refresh(task)
+    """The task the caller may work, read after its case is locked, so racing commands see
+    each other: 404 if unknown or invisible, 403 if not theirs to work, 409 if taken."""
+    task, case = uow.lock_task(task_id)
+    access.check_can_work(user, task)
     if task.state != "open":
         raise conflict("task_not_open", task=task_id)
     if task.assignee_id is not None and task.assignee_id != user.id:
@@ -26,7 +25,7 @@ def claim(user: User, task_id: str) -> HumanTask:
     with UnitOfWork(user.username) as uow:
         task, case = _locked_open_task(uow, user, task_id)
         if task.assignee_id is None:
-            task.assignee_id = user.id
+            task.assignee_id, task.assignee = user.id, user
             case.updated_at = uow.now
             uow.record(case, "task_claimed", task.task_key, {"task": task.id})
     return task
@@ -36,7 +35,7 @@ def unclaim(user: User, task_id: str) -> HumanTask:
     with UnitOfWork(user.username) as uow:
         task, case = _locked_open_task(uow, user, task_id)
         if task.assignee_id is not None:
-            task.assignee_id = None
+            task.assignee_id, task.assignee = None, None
             case.updated_at = uow.now
             uow.record(case, "task_unclaimed", task.task_key, {"task": task.id})
     return task
@@ -44,12 +43,11 @@ def unclaim(user: User, task_id: str) -> HumanTask:
 
 def complete(user: User, task_id: str, form) -> Case:
     """Validate the form, then run the workflow on from the task; 409 if someone got there first."""
-    task = access.task_for_working(user, task_id)
-    data = forms.validate(task.task_key, form)
     with UnitOfWork(user.username) as uow:
         task, case = _locked_open_task(uow, user, task_id)
+        data = forms.validate(task.task_key, form)
         workflow = uow.workflow_of(case)
-        task.state, task.assignee_id = "completed", user.id
+        task.state, task.assignee_id, task.assignee = "completed", user.id, user
         task.completed_at, task.completed_by_id = uow.now, user.id
         uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})
         engine().complete(workflow, task.spiff_task_id, data, uow.ctx)

@@ -3,7 +3,8 @@
 Every change to workflow state goes through ``UnitOfWork``: lock the case (``SELECT … FOR
 UPDATE`` on PostgreSQL, plus the optimistic ``version`` column everywhere), load the
 workflow, apply the command, project (tasks, timers, SLA, status), append audit events,
-commit. An exception anywhere rolls everything back.
+commit. An exception anywhere rolls everything back. Audit events are collected during the
+command and chained at the end, so the chain-head lock is held only around the commit.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from app.engine.context import EngineContext
 from app.engine.runner import EngineFailure
 from app.errors import AppError, conflict, not_found
 from app.extensions import db
-from app.models import Case, ProcessDefinition
+from app.models import Case, Department, HumanTask, ProcessDefinition
 from app.services import calendar, clock, engine, timezone
 
 
@@ -23,10 +24,11 @@ class UnitOfWork:
     def __init__(self, actor: str):
         self.actor = actor
         self.now = clock().now()
-        self.ctx = EngineContext(clock=clock(), tz=timezone(), calendar=calendar())
+        self.ctx = EngineContext(clock=clock(), tz=timezone(), calendar_source=calendar)
+        self._events: list[tuple] = []
+        self._departments: dict[str, Department | None] = {}
 
     def __enter__(self):
-        db.session.rollback()  # start clean: nothing read before the command leaks into it
         return self
 
     def __exit__(self, exc_type, exc, tb):
@@ -36,6 +38,8 @@ class UnitOfWork:
                 raise AppError("engine_error", 422, {"element": exc.element}, problem=exc.problem) from None
             return False
         try:
+            if self._events:
+                audit.append_many(self._events)
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
@@ -51,18 +55,36 @@ class UnitOfWork:
             raise not_found(request=case_id)
         return case
 
+    def lock_task(self, task_id: str) -> tuple[HumanTask, Case]:
+        """A task and its case, the case locked first; the task read after the lock, so a
+        command that raced us and committed is seen. 404 when unknown."""
+        case = db.session.execute(select(Case).join(HumanTask, HumanTask.case_id == Case.id)
+                                  .where(HumanTask.id == task_id).with_for_update(of=Case)
+                                  .execution_options(populate_existing=True)).scalar_one_or_none()
+        if case is None:
+            raise not_found(task=task_id)
+        task = db.session.get(HumanTask, task_id, populate_existing=True)
+        return task, case
+
     def spec_of(self, definition: ProcessDefinition):
-        return engine().spec(definition.id, definition.key, definition.xml)
+        return engine().spec(definition)
 
     def workflow_of(self, case: Case):
         return engine().load(self.spec_of(case.definition), case.workflow_state)
 
-    def save(self, case: Case, workflow) -> None:
+    def save(self, case: Case, workflow, new: bool = False) -> None:
+        """Store the workflow and bring every projection of the case up to date."""
         from app.cases.projection import project
 
         case.workflow_state = engine().dump(workflow)
         case.updated_at = self.now
-        project(self, case, engine().snapshot(workflow))
+        project(self, case, engine().snapshot(workflow), new)
 
     def record(self, case: Case | None, type_: str, element: str | None, data: dict) -> None:
-        audit.append(case.id if case else None, self.actor, type_, element, data, self.now)
+        self._events.append((case.id if case else None, self.actor, type_, element, data, self.now))
+
+    def department(self, code: str | None) -> Department | None:
+        """Departments by code, looked up once per command."""
+        if code is not None and code not in self._departments:
+            self._departments[code] = db.session.scalar(select(Department).where(Department.code == code))
+        return self._departments.get(code)

@@ -17,9 +17,16 @@ from app.engine.clock import local_date, use_clock
 class EngineContext:
     clock: object
     tz: str
-    calendar: object  # app.calendar.WorkCalendar
+    calendar_source: object  # a WorkCalendar, or a callable returning one (looked up on first use)
     workflow: object = None
     calendar_facts: dict = field(default_factory=dict)  # years consulted -> source, for audit/replay
+
+    @property
+    def calendar(self):
+        """The working-day calendar; most commands never need it, so it is fetched lazily."""
+        if callable(self.calendar_source):
+            self.calendar_source = self.calendar_source()
+        return self.calendar_source
 
     def today(self) -> date:
         return local_date(self.clock.now(), self.tz)

@@ -50,17 +50,21 @@ class Engine:
 
     def __init__(self):
         bind_spiff()
-        self._specs: dict[int, tuple] = {}
+        self._specs: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
         self.script_engine = restricted_script_engine(HELPERS)
 
-    def spec(self, definition_id: int, key: str, xml: str):
+    def spec(self, definition):
+        """The parsed spec of a deployed version (anything with id, key, checksum and xml);
+        the XML is read only on a cache miss."""
+        cache_key = (definition.id, definition.checksum)
         with self._lock:
-            if definition_id not in self._specs:
+            if cache_key not in self._specs:
                 parser = BpmnParser()
-                parser.add_bpmn_xml(parse_xml(xml.encode("utf-8")), filename=f"{key}.bpmn")
-                self._specs[definition_id] = (parser.get_spec(key), parser.get_subprocess_specs(key))
-            return self._specs[definition_id]
+                parser.add_bpmn_xml(parse_xml(definition.xml.encode("utf-8")), filename=f"{definition.key}.bpmn")
+                self._specs[cache_key] = (parser.get_spec(definition.key),
+                                          parser.get_subprocess_specs(definition.key))
+            return self._specs[cache_key]
 
     def start(self, spec, data: dict, ctx: EngineContext) -> BpmnWorkflow:
         workflow = BpmnWorkflow(spec[0], spec[1], script_engine=self.script_engine)

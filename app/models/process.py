@@ -18,7 +18,7 @@ class ProcessDefinition(db.Model):
     key: Mapped[str] = mapped_column(String(128), index=True)
     version: Mapped[int]
     name: Mapped[str | None] = mapped_column(String(200))
-    xml: Mapped[str] = mapped_column(Text)
+    xml: Mapped[str] = mapped_column(Text, deferred=True)  # loaded only to parse a new version
     checksum: Mapped[str] = mapped_column(String(64))
     # element id -> {"name", "lane"}: what the projections need without re-parsing the XML.
     elements: Mapped[dict] = mapped_column(JSON, default=dict)
