@@ -15,24 +15,23 @@ LANE_ROLES = {
 }
 
 
-def authority_of(region: str) -> Department | None:
-    """The big-data authority of a region (each region has its own)."""
-    return db.session.scalar(select(Department).where(Department.kind == "authority",
-                                                      Department.region == region)
-                             .order_by(Department.id))
+def authorities_of(*regions: str) -> dict[str, Department]:
+    """The big-data authority of each region (each region has its own), in one query."""
+    rows = db.session.scalars(select(Department).where(Department.kind == "authority",
+                                                       Department.region.in_(set(regions)))
+                              .order_by(Department.id.desc()))
+    return {dept.region: dept for dept in rows}  # the oldest authority of a region wins
 
 
 def case_lanes(applicant_dept: Department | None, provider_dept: Department | None) -> dict:
     """Lane id -> department code for one case, fixed when it starts."""
+    parties = {"provider": provider_dept, "applicant": applicant_dept}
+    authorities = authorities_of(*(d.region for d in parties.values() if d is not None))
     lanes = {}
-    if provider_dept is not None:
-        lanes["provider"] = provider_dept.code
-        auth = authority_of(provider_dept.region)
-        if auth is not None:
-            lanes["provider_authority"] = auth.code
-    if applicant_dept is not None:
-        lanes["applicant"] = applicant_dept.code
-        auth = authority_of(applicant_dept.region)
-        if auth is not None:
-            lanes["applicant_authority"] = auth.code
+    for lane, dept in parties.items():
+        if dept is None:
+            continue
+        lanes[lane] = dept.code
+        if dept.region in authorities:
+            lanes[f"{lane}_authority"] = authorities[dept.region].code
     return lanes

@@ -58,12 +58,12 @@ class UnitOfWork:
     def lock_task(self, task_id: str) -> tuple[HumanTask, Case]:
         """A task and its case, the case locked first; the task read after the lock, so a
         command that raced us and committed is seen. 404 when unknown."""
-        case = db.session.execute(select(Case).join(HumanTask, HumanTask.case_id == Case.id)
-                                  .where(HumanTask.id == task_id).with_for_update(of=Case)
-                                  .execution_options(populate_existing=True)).scalar_one_or_none()
-        if case is None:
+        row = db.session.execute(select(Case, HumanTask).join(HumanTask, HumanTask.case_id == Case.id)
+                                 .where(HumanTask.id == task_id).with_for_update(of=Case)
+                                 .execution_options(populate_existing=True)).one_or_none()
+        if row is None:
             raise not_found(task=task_id)
-        task = db.session.get(HumanTask, task_id, populate_existing=True)
+        case, task = row
         return task, case
 
     def spec_of(self, definition: ProcessDefinition):
