@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.audit import log as audit
 from app.errors import conflict, forbidden, invalid, not_found
 from app.extensions import db
 from app.models import Department, Resource, User
@@ -68,4 +69,7 @@ def reclassify(user: User, code: str, share_type: str, until: date, reason: str,
     resource.emergency_share_type, resource.emergency_until = share_type, until
     resource.emergency_reason = reason
     resource.updated_at = clock().now()
+    audit.append(None, user.username, "resource_reclassified", resource.code,
+                 {"share_type": share_type, "until": until.isoformat(), "reason": reason,
+                  "catalog_share_type": resource.share_type}, resource.updated_at)
     return resource

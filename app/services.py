@@ -19,3 +19,7 @@ def calendar():
 
 def timezone() -> str:
     return current_app.config["DSF_TIMEZONE"]
+
+
+def city_region() -> str:
+    return current_app.config["DSF_CITY_REGION"]

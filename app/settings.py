@@ -13,6 +13,8 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("DSF_MAX_BODY_BYTES", 2 * 1024 * 1024)),
         "DSF_FAKE_CLOCK": os.environ.get("DSF_FAKE_CLOCK") == "1",
         "DSF_TIMEZONE": os.environ.get("DSF_TIMEZONE", "Asia/Shanghai"),
+        # The city whose big-data authority runs the green channel (市大数据主管部门).
+        "DSF_CITY_REGION": os.environ.get("DSF_CITY_REGION", "东营市"),
         "DSF_ADMIN_PASSWORD": os.environ.get("DSF_ADMIN_PASSWORD"),
         "DSF_SCHEDULER": os.environ.get("DSF_SCHEDULER", "on"),
         "DSF_TIMER_TICK_SECONDS": int(os.environ.get("DSF_TIMER_TICK_SECONDS", 10)),

@@ -12,7 +12,10 @@ LANE_ROLES = {
     "provider_authority": "authority",  # 提供单位所在地大数据主管部门 (coordination, Art. 23)
     "applicant": "applicant",          # 数据使用单位
     "applicant_authority": "authority",  # 申请单位本级大数据主管部门 (Art. 13)
+    "city_authority": "authority",      # 市大数据主管部门 (green channel, Art. 23)
+    "requester": "citizen",            # the applicant in person (公民、法人和其他组织)
 }
+PERSONAL_LANES = {"requester"}  # tasks assigned to the case's applicant, not to a department
 
 
 def authorities_of(*regions: str) -> dict[str, Department]:
@@ -23,11 +26,12 @@ def authorities_of(*regions: str) -> dict[str, Department]:
     return {dept.region: dept for dept in rows}  # the oldest authority of a region wins
 
 
-def case_lanes(applicant_dept: Department | None, provider_dept: Department | None) -> dict:
+def case_lanes(applicant_dept: Department | None, provider_dept: Department | None,
+               city_region: str) -> dict:
     """Lane id -> department code for one case, fixed when it starts."""
     parties = {"provider": provider_dept, "applicant": applicant_dept}
-    authorities = authorities_of(*(d.region for d in parties.values() if d is not None))
-    lanes = {}
+    authorities = authorities_of(city_region, *(d.region for d in parties.values() if d is not None))
+    lanes = {"city_authority": authorities[city_region].code} if city_region in authorities else {}
     for lane, dept in parties.items():
         if dept is None:
             continue

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.cases.lanes import LANE_ROLES
+from app.cases.lanes import LANE_ROLES, PERSONAL_LANES
 from app.extensions import db
 from app.models import Case, HumanTask, TimerJob
 from app.models.types import new_id
@@ -47,6 +47,8 @@ def _project_tasks(uow, case: Case, snap, new: bool) -> None:
                         department_id=department.id if department else None, department=department,
                         role=LANE_ROLES.get(lane, "admin"), created_at=uow.now,
                         due_date=_due_date(snap.sla.get(element)))
+        if lane in PERSONAL_LANES:
+            row.assignee_id = case.applicant_id
         db.session.add(row)
         uow.record(case, "task_created", element, {"task": row.id, "department": case.lanes.get(lane),
                                                    "role": row.role, "due_date": _iso(row.due_date)})

@@ -10,7 +10,7 @@ from app.errors import forbidden, invalid
 from app.extensions import db
 from app.models import Case, Resource, User
 from app.models.types import new_id
-from app.services import engine
+from app.services import city_region, engine
 
 PROCESS_KEY = "share_request"
 
@@ -34,7 +34,7 @@ def start(user: User, resource_code: str, purpose: str, legal_basis: str | None,
                    "green_reason": (green_channel or {}).get("reason")}
         case = Case(kind="share", status="pending", resource_code=resource.code, applicant_id=user.id,
                     department_id=user.department_id, provider_department_id=resource.provider_id,
-                    lanes=case_lanes(user.department, resource.provider), input=request,
+                    lanes=case_lanes(user.department, resource.provider, city_region()), input=request,
                     process_definition_id=definition.id, created_at=uow.now, updated_at=uow.now,
                     workflow_state="")
         case.id, case.definition, case.applicant = new_id(), definition, user

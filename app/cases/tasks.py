@@ -1,7 +1,7 @@
 """Task commands: claim, unclaim, complete — each one unit of work on the locked case."""
 from __future__ import annotations
 
-from app.cases import access, forms
+from app.cases import access, effects, forms
 from app.cases.uow import UnitOfWork
 from app.errors import conflict
 from app.models import Case, HumanTask, User
@@ -51,5 +51,6 @@ def complete(user: User, task_id: str, form) -> Case:
         task.completed_at, task.completed_by_id = uow.now, user.id
         uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})
         engine().complete(workflow, task.spiff_task_id, data, uow.ctx)
+        effects.apply(uow, case, task.task_key, data)
         uow.save(case, workflow)
     return case

@@ -58,12 +58,14 @@ class UnitOfWork:
     def lock_task(self, task_id: str) -> tuple[HumanTask, Case]:
         """A task and its case, the case locked first; the task read after the lock, so a
         command that raced us and committed is seen. 404 when unknown."""
-        row = db.session.execute(select(Case, HumanTask).join(HumanTask, HumanTask.case_id == Case.id)
-                                 .where(HumanTask.id == task_id).with_for_update(of=Case)
-                                 .execution_options(populate_existing=True)).one_or_none()
-        if row is None:
+        case = db.session.execute(select(Case).join(HumanTask, HumanTask.case_id == Case.id)
+                                  .where(HumanTask.id == task_id).with_for_update(of=Case)
+                                  .execution_options(populate_existing=True)).scalar_one_or_none()
+        if case is None:
             raise not_found(task=task_id)
-        case, task = row
+        # A separate statement: PostgreSQL re-checks only the locked row after waiting, so a
+        # task row selected together with it could be the stale pre-lock version.
+        task = db.session.get(HumanTask, task_id, populate_existing=True)
         return task, case
 
     def spec_of(self, definition: ProcessDefinition):

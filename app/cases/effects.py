@@ -1,0 +1,24 @@
+"""What completing a task does outside the workflow: the catalog changes some tasks imply."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Case, Resource
+
+
+def _aggregated(uow, case: Case, data: dict) -> None:
+    """Aggregation done (Art. 23): the resource is now on the city platform (汇聚)."""
+    resource = db.session.scalar(select(Resource).where(Resource.code == case.resource_code))
+    if resource is not None and not resource.on_platform:
+        resource.on_platform, resource.updated_at = True, uow.now
+        uow.record(case, "resource_aggregated", "aggregation", {"resource": resource.code})
+
+
+EFFECTS = {"aggregation": _aggregated}
+
+
+def apply(uow, case: Case, task_key: str, data: dict) -> None:
+    effect = EFFECTS.get(task_key)
+    if effect is not None:
+        effect(uow, case, data)
