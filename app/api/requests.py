@@ -4,8 +4,8 @@ from flask_smorest import Blueprint
 from app import auth
 from app.api import present
 from app.api.common import page
-from app.api.schemas import RequestFilter, RequestList, RequestOut, ShareRequestIn
-from app.cases import access, requests, share
+from app.api.schemas import PurchaseRequestIn, RequestFilter, RequestList, RequestOut, ShareRequestIn
+from app.cases import access, purchase, requests, share
 from app.models import Case
 
 blp = Blueprint("requests", __name__, description="申请事项 Requests")
@@ -20,6 +20,15 @@ def file_share_request(body):
     case = share.start(auth.current_user(), body["resource"], body["purpose"], body["legal_basis"],
                        body["green_channel"])
     return present.case(case)
+
+
+@blp.post("/purchase-requests")
+@auth.require("applicant")
+@blp.arguments(PurchaseRequestIn)
+@blp.response(201, RequestOut)
+def file_purchase_request(body):
+    """购买社会数据 (Art. 13): reviewed by the authority of the buyer's own region."""
+    return present.case(purchase.start(auth.current_user(), body))
 
 
 @blp.get("/requests")

@@ -120,6 +120,15 @@ class ShareRequestIn(Schema):
     green_channel = fields.Nested(GreenChannel, load_default=None, allow_none=True)
 
 
+class PurchaseRequestIn(Schema):
+    title = Text(required=True, max=200)
+    supplier = Text(required=True, max=200)
+    description = Text(required=True)
+    purpose = Text(required=True)
+    budget_yuan = fields.Decimal(required=True, places=2, as_string=True,
+                                 validate=validate.Range(min=0, max=10 ** 12))
+
+
 class RequestFilter(PageArgs):
     kind = fields.String(validate=validate.OneOf(("share", "open_data", "purchase")))
     status = fields.String(validate=validate.OneOf(
@@ -134,15 +143,41 @@ class OpenTask(Schema):
     due_date = fields.String(allow_none=True)
 
 
+class SlaSegment(Schema):
+    state = fields.String(metadata={"enum": ["running", "paused"]})
+    from_ = fields.String(data_key="from", attribute="from", metadata={"description": "day the segment began (not counted)"})
+    to = fields.String(allow_none=True, metadata={"description": "last day of the segment; null while open"})
+    reason = fields.String(allow_none=True, metadata={"description": "why the clock paused"})
+
+
+class SlaRun(Schema):
+    """An earlier run of a clock that was restarted from zero."""
+
+    started_on = fields.String()
+    restarted_on = fields.String()
+    due_date = fields.String()
+    state = fields.String()
+    breached = fields.Boolean()
+    segments = fields.List(fields.Nested(SlaSegment))
+
+
 class SlaOut(Schema):
+    """An SLA clock (field meanings: app/sla/clock.py). While paused, ``due_date`` is the
+    earliest it can be (if resumed that day) and moves out on resume."""
+
     key = fields.String()
     name = fields.String()
     legal_basis = fields.String()
     working_days = fields.Integer()
     started_on = fields.String()
     due_date = fields.String()
-    state = fields.String()
+    state = fields.String(metadata={"enum": ["running", "paused", "met", "breached"]})
     provisional = fields.Boolean()
+    breached = fields.Boolean()
+    stopped_on = fields.String(allow_none=True)
+    remaining_working_days = fields.Integer()
+    segments = fields.List(fields.Nested(SlaSegment))
+    restarts = fields.List(fields.Nested(SlaRun))
 
 
 class ProcessRef(Schema):

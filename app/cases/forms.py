@@ -33,6 +33,9 @@ FORMS: dict[str, dict] = {
     "purchase_review": _decision("approve", "refuse", negative="refuse"),
     "aggregation": {"type": "object", "properties": {"done": {"const": True}, "note": _TEXT},
                     "required": ["done"], "additionalProperties": False},
+    "catalog_registration": {"type": "object", "properties": {"resource": {"type": "string", "minLength": 1,
+                                                                            "maxLength": 64}},
+                             "required": ["resource"], "additionalProperties": False},
     "coordinate_overdue": {"type": "object", "properties": {"resolution": _REASON},
                            "required": ["resolution"], "additionalProperties": False},
 }

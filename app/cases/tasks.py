@@ -1,7 +1,7 @@
 """Task commands: claim, unclaim, complete — each one unit of work on the locked case."""
 from __future__ import annotations
 
-from app.cases import access, effects, forms
+from app.cases import access, effects, forms, rules
 from app.cases.uow import UnitOfWork
 from app.errors import conflict
 from app.models import Case, HumanTask, User
@@ -47,6 +47,7 @@ def complete(user: User, task_id: str, form) -> Case:
         task, case = _locked_open_task(uow, user, task_id)
         data = forms.validate(task.task_key, form)
         workflow = uow.workflow_of(case)
+        rules.check(case, task, user, data, workflow)
         task.state, task.assignee_id, task.assignee = "completed", user.id, user
         task.completed_at, task.completed_by_id = uow.now, user.id
         uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})

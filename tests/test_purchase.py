@@ -1,0 +1,49 @@
+"""Social-data purchase (Art. 13): the buyer's own region's authority approves; then registration."""
+
+PLAN = {"title": "企业舆情数据采购", "supplier": "某数据服务公司", "description": "采购一年期企业舆情数据",
+        "purpose": "市场监管风险预警", "budget_yuan": "120000.00"}
+
+
+def _complete(api, case, key, user, body, status=200):
+    task = api.task_of(api.ok("GET", f"/requests/{case['id']}", user), key)
+    return api.ok("POST", f"/tasks/{task['id']}/complete", user, status, json=body)
+
+
+def test_city_purchase_goes_to_the_city_authority_and_is_registered(api):
+    case = api.ok("POST", "/purchase-requests", "scjg_liu", 201, json=PLAN)
+    assert case["kind"] == "purchase" and case["status"] == "pending"
+    assert api.task_of(case, "purchase_review")["department"] == "DY-DSJ"
+    after = _complete(api, case, "purchase_review", "dsj_li", {"decision": "approve"})
+    assert after["status"] == "granted"
+    registration = api.task_of(after, "catalog_registration")
+    assert registration["department"] == "DY-SCJG"
+    task_id = registration["id"]
+    # only a resource of the buyer's own department can be linked
+    resp = api.post(f"/tasks/{task_id}/complete", "scjg_liu", json={"resource": "GA-HJ-001"})
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "resource_not_own"
+    assert api.post(f"/tasks/{task_id}/complete", "scjg_liu", json={"resource": "NOPE"}).status_code == 422
+    done = api.ok("POST", f"/tasks/{task_id}/complete", "scjg_liu", json={"resource": "SCJG-XY-002"})
+    assert done["status"] == "completed" and done["open_tasks"] == []
+
+
+def test_county_purchase_never_reaches_the_city_authority(api):
+    case = api.ok("POST", "/purchase-requests", "kl_mz_wu", 201, json=PLAN)
+    assert api.task_of(case, "purchase_review")["department"] == "KL-DSJ"
+    assert api.ok("GET", "/tasks", "dsj_li")["total"] == 0
+    assert api.get(f"/requests/{case['id']}", "dsj_li").status_code == 404
+    assert api.ok("GET", "/tasks", "kl_dsj_zhao")["total"] == 1
+
+
+def test_refusal_needs_a_reason(api):
+    case = api.ok("POST", "/purchase-requests", "kl_mz_wu", 201, json=PLAN)
+    task = api.task_of(case, "purchase_review")
+    assert api.post(f"/tasks/{task['id']}/complete", "kl_dsj_zhao", json={"decision": "refuse"}).status_code == 422
+    done = _complete(api, case, "purchase_review", "kl_dsj_zhao", {"decision": "refuse", "reason": "可通过共享获取"})
+    assert done["status"] == "refused" and done["outcome"]["reason"] == "可通过共享获取"
+
+
+def test_bad_plans_are_422(api):
+    for body in ({**PLAN, "budget_yuan": "-1"}, {**PLAN, "budget_yuan": "abc"}, {k: v for k, v in PLAN.items()
+                                                                              if k != "supplier"}):
+        assert api.post("/purchase-requests", "scjg_liu", json=body).status_code == 422
+    assert api.post("/purchase-requests", "ga_wang", json=PLAN).status_code == 403
