@@ -49,7 +49,8 @@ def test_a_valid_model_deploys_as_version_1_then_2(api):
                     content_type="application/xml")
     assert (first["key"], first["version"], second["version"]) == ("probe", 1, 2)
     listed = api.ok("GET", "/process-definitions", "admin")["items"]
-    assert {(d["key"], d["version"]) for d in listed} == {("probe", 2), ("share_request", 1)}
+    assert ("probe", 2) in {(d["key"], d["version"]) for d in listed}
+    assert [d["key"] for d in listed].count("probe") == 1
     every = api.ok("GET", "/process-definitions?all=true", "admin")["items"]
     assert [d["version"] for d in every if d["key"] == "probe"] == [1, 2]
     xml = api.get("/process-definitions/probe/xml?version=1", "admin")
