@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app wsgi users|demo|bpmn ...``."""
+"""Command-line tools: ``flask --app wsgi users|demo|bpmn|audit ...``."""
 from __future__ import annotations
 
 import os
@@ -13,6 +13,7 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Users and accounts.")
 demo_cli = AppGroup("demo", help="The demo data set.")
 bpmn_cli = AppGroup("bpmn", help="BPMN process definitions.")
+audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
 
 
 @users_cli.command("create-admin")
@@ -57,6 +58,20 @@ def demo_load() -> None:
         click.echo(f"  {username:<14} {roles:<20} {display}")
 
 
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit status 1 when it is broken."""
+    from app.audit.verify import verify
+
+    verdict = verify()
+    if verdict.ok:
+        click.echo(f"ok: {verdict.events} events, chain intact")
+        return
+    click.echo(f"BROKEN at seq {verdict.first_bad_seq} ({verdict.problem}); {verdict.events} events read",
+               err=True)
+    raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bpmn_cli):
+    for group in (users_cli, demo_cli, bpmn_cli, audit_cli):
         app.cli.add_command(group)

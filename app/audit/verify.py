@@ -12,6 +12,7 @@ detect: anchor ``last_hash`` somewhere else (a printed report, a notary) for tha
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
@@ -67,20 +68,37 @@ class _Chain:
         return Verdict(False, self.count, *self.bad)
 
 
-def stream_rows(batch: int = BATCH):
-    """Every event as a plain row, in seq order, ``batch`` rows at a time."""
-    result = db.session.execute(select(*_COLUMNS).order_by(AuditEvent.seq),
-                                execution_options={"yield_per": batch})
+def stream_rows(conn, query=None, batch: int = BATCH):
+    """Events as plain rows in seq order (all, or ``query``'s), ``batch`` rows at a time."""
+    query = select(*_COLUMNS) if query is None else query
+    result = conn.execute(query.order_by(AuditEvent.seq), execution_options={"yield_per": batch})
     for part in result.partitions():
         yield from part
 
 
+@contextmanager
+def snapshot():
+    """A connection that sees one instant of the log whatever commits meanwhile (the head and
+    the rows must agree). PostgreSQL: a separate REPEATABLE READ connection, rolled back.
+    SQLite: the session's own connection, whose transaction is already serializable (a
+    second connection would wait for the write lock this request's transaction holds)."""
+    if db.engine.dialect.name != "postgresql":
+        yield db.session.connection()
+        return
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
 def verify(batch: int = BATCH) -> Verdict:
-    """Check the whole chain; reads only, in the caller's transaction."""
-    head_seq, head_hash = db.session.execute(
-        select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1)).one()
-    chain = _Chain()
-    feed = chain.feed
-    for row in stream_rows(batch):
-        feed(row)
+    """Check the whole chain; reads only, on a snapshot of the log."""
+    with snapshot() as conn:
+        head_seq, head_hash = conn.execute(
+            select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1)).one()
+        chain = _Chain()
+        feed = chain.feed
+        for row in stream_rows(conn, batch=batch):
+            feed(row)
     return chain.finish(head_seq, head_hash)
