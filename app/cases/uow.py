@@ -39,12 +39,21 @@ class UnitOfWork:
             return False
         try:
             if self._events:
-                audit.append_many(self._events)
+                audit.append_many(self._with_calendar_facts(self._events))
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
             raise conflict("concurrent_change") from None
         return False
+
+    def _with_calendar_facts(self, events: list[tuple]) -> list[tuple]:
+        """The command's own event (its first) names the calendar years it counted with, so
+        a replay can count with the same schedules (app/engine/calendar_facts.py)."""
+        facts = self.ctx.calendar_facts
+        if not facts:
+            return events
+        case_id, actor, type_, element, data, at = events[0]
+        return [(case_id, actor, type_, element, {**data, "calendar": dict(facts)}, at), *events[1:]]
 
     # -- cases ---------------------------------------------------------------
     def lock_case(self, case_id: str) -> Case:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.engine.calendar_facts import RecordingCalendar
 from app.engine.clock import local_date, use_clock
 
 
@@ -23,9 +24,11 @@ class EngineContext:
 
     @property
     def calendar(self):
-        """The working-day calendar; most commands never need it, so it is fetched lazily."""
-        if callable(self.calendar_source):
-            self.calendar_source = self.calendar_source()
+        """The working-day calendar; most commands never need it, so it is fetched lazily.
+        It notes the years it is asked about in ``calendar_facts`` (see calendar_facts.py)."""
+        if not isinstance(self.calendar_source, RecordingCalendar):
+            source = self.calendar_source() if callable(self.calendar_source) else self.calendar_source
+            self.calendar_source = RecordingCalendar(source, self.calendar_facts)
         return self.calendar_source
 
     def today(self) -> date:
