@@ -87,7 +87,8 @@ def _project_status(case: Case, snap) -> None:
 
 
 def _due_date(clock: dict | None) -> date | None:
-    return date.fromisoformat(clock["due_date"]) if clock else None
+    """A paused clock has no due date yet (it is never overdue while paused)."""
+    return date.fromisoformat(clock["due_date"]) if clock and clock["state"] != "paused" else None
 
 
 def _iso(value: date | None) -> str | None:

@@ -10,8 +10,10 @@ from datetime import date
 from app.engine.clock import end_of_day
 from app.engine.context import current
 from app.sla import clock as sla
+from app.sla.timers import reschedule_deadline_timers
 
 OUTCOME_STATUSES = ("granted", "refused", "abandoned", "completed")
+PAUSED_UNTIL = date(9999, 12, 30)  # a paused clock's timer waits "for ever" (until it resumes)
 
 
 def today() -> str:
@@ -29,33 +31,68 @@ def _clocks() -> dict:
     return current().workflow.data.setdefault("sla", {})
 
 
-def sla_start(key: str, name: str, working_days: int, legal_basis: str) -> str:
-    """Start (or restart from zero) SLA clock ``key`` today; returns its due date."""
-    ctx = current()
-    clock = sla.start(key, name, int(working_days), legal_basis, ctx.today(), ctx.calendar)
+def _clock(key: str) -> dict:
+    clock = _clocks().get(key)
+    if clock is None:
+        raise ValueError(f"no SLA clock {key!r}: call sla_start first")
+    return clock
+
+
+def _moved(key: str, clock: dict) -> None:
+    """Store the changed clock and move the timers waiting on its deadline."""
     _clocks()[key] = clock
+    reschedule_deadline_timers(current().workflow, key)
+
+
+def sla_start(key: str, name: str, working_days: int, legal_basis: str) -> str:
+    """Start clock ``key`` today, or restart it from zero (its earlier run is kept in
+    ``restarts``); returns the due date."""
+    ctx = current()
+    clock = sla.start(key, name, int(working_days), legal_basis, ctx.today(), ctx.calendar,
+                      previous=_clocks().get(key))
+    _moved(key, clock)
+    return clock["due_date"]
+
+
+def sla_pause(key: str, reason: str) -> str:
+    """Stop counting clock ``key`` after today (e.g. third-party consultation); its deadline
+    timer waits until the clock resumes. Returns the state."""
+    ctx = current()
+    clock = sla.pause(_clock(key), str(reason), ctx.today(), ctx.calendar)
+    _moved(key, clock)
+    return clock["state"]
+
+
+def sla_resume(key: str) -> str:
+    """Count clock ``key`` again from today; returns the new due date."""
+    ctx = current()
+    clock = sla.resume(_clock(key), ctx.today(), ctx.calendar)
+    _moved(key, clock)
     return clock["due_date"]
 
 
 def sla_stop(key: str) -> str:
     """Stop clock ``key`` because its obligation was met today; returns the final state."""
     ctx = current()
-    clock = sla.stop(_clocks()[key], ctx.today())
+    clock = sla.stop(_clock(key), ctx.today())
     _clocks()[key] = clock
     return clock["state"]
 
 
 def sla_breach(key: str) -> str:
     """Record that clock ``key`` ran out (its timer fired); it stays breached when stopped."""
-    clock = sla.breach(_clocks()[key])
+    clock = sla.breach(_clock(key))
     _clocks()[key] = clock
     return clock["state"]
 
 
 def sla_deadline(key: str) -> str:
-    """The instant after which clock ``key`` is late: a timer expression (timeDate)."""
+    """The instant after which clock ``key`` is late: a timer expression (timeDate).
+    While the clock is paused it is far in the future: the timer waits for the resume."""
     ctx = current()
-    return end_of_day(date.fromisoformat(_clocks()[key]["due_date"]), ctx.tz).isoformat()
+    clock = _clock(key)
+    day = PAUSED_UNTIL if clock["state"] == "paused" else date.fromisoformat(clock["due_date"])
+    return end_of_day(day, ctx.tz).isoformat()
 
 
 def decide(status: str, decision: str | None = None, reason: str | None = None,
@@ -68,5 +105,5 @@ def decide(status: str, decision: str | None = None, reason: str | None = None,
     return status
 
 
-HELPERS = {f.__name__: f for f in (today, add_working_days, sla_start, sla_stop, sla_breach,
-                                   sla_deadline, decide)}
+HELPERS = {f.__name__: f for f in (today, add_working_days, sla_start, sla_pause, sla_resume, sla_stop,
+                                   sla_breach, sla_deadline, decide)}
