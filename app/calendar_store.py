@@ -1,7 +1,8 @@
 """The calendar in force: shipped official years plus the years an admin loaded (DB).
 
-Rebuilt only when the ``calendar_years`` table changes, so every service process sees a year
-another process loaded, at the cost of one small query per command.
+Rebuilt only when the ``calendar_years`` table changes (row count, summed revisions, last
+load time), so every service process sees a year another process loaded, at the cost of one
+small query per command.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class CalendarStore:
         self._calendar = WorkCalendar(dict(self._official))
 
     def get(self) -> WorkCalendar:
-        key = tuple(db.session.execute(select(func.count(), func.max(CalendarYear.loaded_at))).one())
+        key = tuple(db.session.execute(select(func.count(), func.coalesce(func.sum(CalendarYear.revision), 0),
+                                              func.max(CalendarYear.loaded_at))).one())
         with self._lock:
             if key != self._key:
                 self._calendar = self._build()
@@ -34,5 +36,5 @@ class CalendarStore:
         for row in db.session.scalars(select(CalendarYear)):
             schedules[row.year] = YearSchedule.from_dict(
                 {"year": row.year, "holidays": row.holidays, "workdays": row.workdays,
-                 "source_ref": row.source_ref})
+                 "special_holidays": row.special_holidays or [], "source_ref": row.source_ref})
         return WorkCalendar(schedules)

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app wsgi users|demo|bpmn|audit ...``."""
+"""Command-line tools: ``flask --app wsgi users|demo|bpmn|calendar|audit ...``."""
 from __future__ import annotations
 
 import os
@@ -13,6 +13,7 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Users and accounts.")
 demo_cli = AppGroup("demo", help="The demo data set.")
 bpmn_cli = AppGroup("bpmn", help="BPMN process definitions.")
+calendar_cli = AppGroup("calendar", help="The working-day calendar (official holiday schedules).")
 audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
 
 
@@ -72,6 +73,29 @@ def audit_verify() -> None:
     raise SystemExit(1)
 
 
+@calendar_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--actor", default="system:cli", show_default=True, help="Recorded in the audit log.")
+def calendar_load(file: str, actor: str) -> None:
+    """Load a year's official schedule from FILE (JSON like config/calendar/2026.json) and
+    recompute the open deadlines that counted on it."""
+    from app.calendar import ScheduleError
+    from app.cases.calendar_reload import load_year, read_schedule_file
+
+    try:
+        schedule = read_schedule_file(file)
+        result = load_year(schedule, actor)
+    except ScheduleError as exc:
+        problems = "".join(f"\n  - {e['message']}" for e in exc.details.get("errors", []))
+        raise click.ClickException(f"{exc.code}: {exc.message}{problems}") from None
+    except AppError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.details}") from None
+    click.echo(f"loaded {schedule.year} ({schedule.source_ref}): "
+               f"{len(result['recomputed'])} deadline(s) recomputed, {len(result['failed'])} failed")
+    for change in result["recomputed"]:
+        click.echo(f"  {change['request']} {change['clock']}: {change['old_due_date']} -> {change['new_due_date']}")
+
+
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bpmn_cli, audit_cli):
+    for group in (users_cli, demo_cli, bpmn_cli, calendar_cli, audit_cli):
         app.cli.add_command(group)

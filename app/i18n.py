@@ -33,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_pending": ("该事项已办结", "The case is already closed"),
     "internal_error": ("服务器内部错误,已记录", "Internal server error; it has been logged"),
     "invalid_calendar": ("节假日安排无效:{problem}", "Invalid holiday schedule: {problem}"),
+    "year_out_of_range": ("{problem}", "The working-day calendar covers the years 2000-2099 only"),
     "resource_not_own": ("只能登记本单位目录中的资源", "Only a resource of your own department's catalog can be registered"),
     "not_implemented_yet": ("该功能尚未开放:{what}", "Not available yet: {what}"),
 }
