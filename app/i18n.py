@@ -34,6 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal_error": ("服务器内部错误,已记录", "Internal server error; it has been logged"),
     "invalid_calendar": ("节假日安排无效:{problem}", "Invalid holiday schedule: {problem}"),
     "year_out_of_range": ("{problem}", "The working-day calendar covers the years 2000-2099 only"),
+    "not_incident": ("该作业不是待处理的故障(当前状态:{state})", "The job is not an open incident (state: {state})"),
     "resource_not_own": ("只能登记本单位目录中的资源", "Only a resource of your own department's catalog can be registered"),
     "not_implemented_yet": ("该功能尚未开放:{what}", "Not available yet: {what}"),
 }

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
+from app.audit import log as audit
 from app.cases.uow import UnitOfWork
 from app.errors import AppError
 from app.extensions import db
@@ -23,8 +24,10 @@ from app.services import clock, engine
 log = logging.getLogger(__name__)
 LOCK_SECONDS = 300
 MAX_ATTEMPTS = 3
+BACKOFF_SECONDS = 30
 BATCH = 100
 ACTOR = "system:timer"
+FIRED, LOST, RELEASED = "fired", "lost", "released"
 
 
 def default_owner() -> str:
@@ -48,53 +51,80 @@ def acquire(owner: str, limit: int = BATCH, exclude: frozenset = frozenset()) ->
     return ids
 
 
-def fire(job_id: str, owner: str) -> bool:
-    """Fire one acquired job in its case's unit of work; False if it is no longer ours."""
+def fire(job_id: str, owner: str) -> str:
+    """Fire one acquired job in its case's unit of work.
+
+    Returns ``fired``, ``lost`` (no longer ours: done, taken over or cancelled meanwhile) or
+    ``released`` (the engine does not consider it due yet; it is unlocked to come back).
+    """
     with UnitOfWork(ACTOR) as uow:
         job = db.session.get(TimerJob, job_id)
+        if job is None:
+            return LOST
         case = uow.lock_case(job.case_id)
         db.session.refresh(job)
         if job.state != "waiting" or job.lock_owner != owner:
-            return False
+            return LOST
         workflow = uow.workflow_of(case)
         uow.record(case, "timer_fired", job.element, {"job": job.id, "due_at": job.due_at.isoformat()})
         engine().fire_due_timers(workflow, uow.ctx)
         uow.save(case, workflow)
         if job.state == "waiting":  # not yet due by the engine's reckoning: let it come back
             job.lock_owner = job.lock_expires_at = None
-    return True
+            return RELEASED
+    return FIRED
 
 
 def record_failure(job_id: str, error: str) -> None:
     """Count the attempt; back off exponentially, and after MAX_ATTEMPTS raise an incident."""
     db.session.rollback()
-    job = db.session.get(TimerJob, job_id)
+    job = db.session.get(TimerJob, job_id, populate_existing=True)
+    now = clock().now()
     job.attempts += 1
     job.last_error = error[:2000]
     job.lock_owner = None
     if job.attempts >= MAX_ATTEMPTS:
         job.state, job.lock_expires_at = "incident", None
+        audit.append(job.case_id, ACTOR, "incident_raised", job.element,
+                     {"job": job.id, "attempts": job.attempts, "error": job.last_error}, now)
     else:
-        job.lock_expires_at = clock().now() + timedelta(seconds=30 * 2 ** job.attempts)
+        job.lock_expires_at = now + backoff(job.attempts)
     db.session.commit()
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 60 s after the first failure, then 120 s, 240 s, ..."""
+    return timedelta(seconds=BACKOFF_SECONDS * 2 ** attempts)
+
+
+def describe(exc: Exception) -> str:
+    """What an operator reads in ``last_error``."""
+    if isinstance(exc, AppError):
+        problem = exc.params.get("problem")
+        return f"{exc.code}: {problem}" + (f" {exc.details}" if exc.details else "") if problem \
+            else f"{exc.code}: {exc.details}"
+    return repr(exc)
 
 
 def run_due(owner: str | None = None, limit: int | None = None) -> int:
     """Fire every job due now; returns how many fired."""
     owner = owner or default_owner()
-    fired, seen = 0, set()
-    while True:
-        ids = acquire(owner, BATCH if limit is None else min(BATCH, limit - fired), frozenset(seen))
+    fired, released = 0, set()
+    while limit is None or fired < limit:
+        ids = acquire(owner, BATCH if limit is None else min(BATCH, limit - fired), frozenset(released))
         if not ids:
-            return fired
-        seen.update(ids)
+            break
         for job_id in ids:
             try:
-                fired += fire(job_id, owner)
+                outcome = fire(job_id, owner)
             except AppError as exc:
-                record_failure(job_id, f"{exc.code}: {exc.details}")
+                record_failure(job_id, describe(exc))
+                continue
             except Exception as exc:  # a bug in a model or in us: keep the loop alive, record it
                 log.exception("timer %s failed", job_id)
-                record_failure(job_id, repr(exc))
-        if limit is not None and fired >= limit:
-            return fired
+                record_failure(job_id, describe(exc))
+                continue
+            fired += outcome == FIRED
+            if outcome == RELEASED:
+                released.add(job_id)
+    return fired
