@@ -37,6 +37,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_incident": ("该作业不是待处理的故障(当前状态:{state})", "The job is not an open incident (state: {state})"),
     "resource_not_own": ("只能登记本单位目录中的资源", "Only a resource of your own department's catalog can be registered"),
     "not_implemented_yet": ("该功能尚未开放:{what}", "Not available yet: {what}"),
+    "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
+                               "Give a request id (case) or a date range (from/to)"),
+    "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
 }
 
 
