@@ -203,7 +203,8 @@ def test_a_provisional_deadline_moves_when_the_year_is_loaded(api):
     events = api.ok("GET", f"/requests/{case['id']}/history", "auditor")["events"]
     recomputed = [e for e in events if e["type"] == "deadline_recomputed"]
     assert len(recomputed) == 1 and recomputed[0]["actor"] == "admin"
-    assert (recomputed[0]["data"]["old_due_date"], recomputed[0]["data"]["new_due_date"]) == ("2027-01-04", "2027-01-05")
+    data = recomputed[0]["data"]
+    assert (data["old_due_date"], data["new_due_date"]) == ("2027-01-04", "2027-01-05")
 
     api.set_clock(at(2027, 1, 5, 23, 59, 59))
     assert api.run_timers() == 0  # the old deadline (end of 01-04) no longer fires

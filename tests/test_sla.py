@@ -160,7 +160,9 @@ def test_deadline_timer_expressions_are_recognised(expression, key):
 
 def _model() -> str:
     """A review with an SLA timer; a parallel branch pauses, resumes and restarts its clock."""
-    script = lambda i, code: f'<bpmn:scriptTask id="{i}"><bpmn:script>{code}</bpmn:script></bpmn:scriptTask>'  # noqa: E731
+    def script(element: str, code: str) -> str:
+        return f'<bpmn:scriptTask id="{element}"><bpmn:script>{code}</bpmn:script></bpmn:scriptTask>'
+
     flows = [("start", "clock"), ("clock", "split"), ("split", "review"), ("split", "consult"),
              ("review", "stop"), ("stop", "done"), ("late", "breach"), ("breach", "late_end"),
              ("consult", "pause"), ("pause", "consult_done"), ("consult_done", "resume"),

@@ -81,7 +81,8 @@ def test_a_job_fired_meanwhile_by_its_owner_is_not_fired_again(api):
 FAILING = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="urn:t">
   <bpmn:process id="share_request" name="超时处理出错" isExecutable="true">
-    <bpmn:laneSet id="ls"><bpmn:lane id="provider" name="提供单位"><bpmn:flowNodeRef>provider_review</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:laneSet id="ls"><bpmn:lane id="provider" name="提供单位">
+      <bpmn:flowNodeRef>provider_review</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start" />
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="clock" />
     <bpmn:scriptTask id="clock"><bpmn:script>sla_start("provider_review", "审核", 10, "第二十一条")
@@ -89,7 +90,8 @@ divisor = 0</bpmn:script></bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="clock" targetRef="provider_review" />
     <bpmn:userTask id="provider_review" name="审核" />
     <bpmn:boundaryEvent id="review_overdue" attachedToRef="provider_review" cancelActivity="false">
-      <bpmn:timerEventDefinition><bpmn:timeDate>sla_deadline("provider_review")</bpmn:timeDate></bpmn:timerEventDefinition>
+      <bpmn:timerEventDefinition>
+        <bpmn:timeDate>sla_deadline("provider_review")</bpmn:timeDate></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:sequenceFlow id="f3" sourceRef="review_overdue" targetRef="boom" />
     <bpmn:scriptTask id="boom"><bpmn:script>ratio = 1 / divisor</bpmn:script></bpmn:scriptTask>

@@ -8,12 +8,15 @@ its waiting deadline timers re-evaluated, projections saved (task due dates,
 """
 from __future__ import annotations
 
+import json
 import logging
+import pathlib
+import re
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.calendar import YearSchedule
+from app.calendar import ScheduleError, YearSchedule
 from app.cases.uow import UnitOfWork
 from app.engine.context import engine_context
 from app.errors import AppError, conflict
@@ -113,12 +116,6 @@ def _recompute_clocks(clocks: dict, work_calendar) -> list[dict]:
 
 def read_schedule_file(path: str) -> YearSchedule:
     """A schedule file as shipped in config/calendar (a ``<year>.json`` name must match)."""
-    import json
-    import pathlib
-    import re
-
-    from app.calendar import ScheduleError
-
     file = pathlib.Path(path)
     try:
         data = json.loads(file.read_text(encoding="utf-8"))

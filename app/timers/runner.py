@@ -99,11 +99,10 @@ def backoff(attempts: int) -> timedelta:
 
 def describe(exc: Exception) -> str:
     """What an operator reads in ``last_error``."""
-    if isinstance(exc, AppError):
-        problem = exc.params.get("problem")
-        return f"{exc.code}: {problem}" + (f" {exc.details}" if exc.details else "") if problem \
-            else f"{exc.code}: {exc.details}"
-    return repr(exc)
+    if not isinstance(exc, AppError):
+        return repr(exc)
+    parts = [f"{exc.code}:", exc.params.get("problem"), str(exc.details) if exc.details else None]
+    return " ".join(p for p in parts if p)
 
 
 def run_due(owner: str | None = None, limit: int | None = None) -> int:
