@@ -73,6 +73,25 @@ def audit_verify() -> None:
     raise SystemExit(1)
 
 
+@audit_cli.command("replay")
+@click.argument("case_id")
+def audit_replay(case_id: str) -> None:
+    """Re-execute one case from its audit events; exit status 1 when it diverges."""
+    import json
+
+    from app.audit.replay import replay
+    from app.models import Case
+
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise click.ClickException(f"not_found: {case_id}")
+    result = replay(case)
+    click.echo(json.dumps({k: result[k] for k in ("consistent", "events", "divergence")}, ensure_ascii=False,
+                          indent=2, default=str))
+    if not result["consistent"]:
+        raise SystemExit(1)
+
+
 @calendar_cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--actor", default="system:cli", show_default=True, help="Recorded in the audit log.")

@@ -94,6 +94,46 @@ def test_cases_decided_or_dispatched_at_once_replay_consistent(api, resource):
     consistent(api, api.share("zrzy_sun", resource)["id"])
 
 
+def _dispatch_aggregate_review(api):
+    case = api.share("zrzy_sun", "SCJG-XY-002")  # conditional, not on the platform
+    complete(api, case, "dispatch_feedback", "scjg_liu", {"decision": "can_aggregate"})
+    api.set_clock(at(2026, 3, 9, 10))
+    complete(api, case, "aggregation", "scjg_liu", {"done": True, "note": "已汇聚"})  # + resource_aggregated
+    assert complete(api, case, "provider_review", "scjg_liu", {"decision": "approve"})["status"] == "granted"
+    return case
+
+
+def _dispatch_overdue(api):
+    case = api.share("zrzy_sun", "GS-YS-001")
+    api.set_clock(at(2026, 3, 6, 0, 0, 1))
+    assert api.run_timers() == 1
+    return case
+
+
+def _green_channel(api):
+    api.set_clock(at(2026, 4, 30, 9))  # across Labour Day and a make-up Saturday
+    case = api.ok("POST", "/share-requests", "zrzy_sun", 201, json={
+        "resource": "SCJG-XY-002", "purpose": "防汛应急处置", "green_channel": {"reason": "突发公共事件:黄河防汛"}})
+    complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
+    complete(api, case, "dispatch_feedback", "scjg_liu", {"decision": "can_aggregate"})
+    assert complete(api, case, "aggregation", "scjg_liu", {"done": True})["status"] == "granted"
+    return case
+
+
+def _purchase(api):
+    case = api.ok("POST", "/purchase-requests", "scjg_liu", 201, json={
+        "title": "企业舆情数据采购", "supplier": "某数据服务公司", "description": "一年期", "purpose": "风险预警",
+        "budget_yuan": "120000.00"})
+    complete(api, case, "purchase_review", "dsj_li", {"decision": "approve"})
+    assert complete(api, case, "catalog_registration", "scjg_liu", {"resource": "SCJG-XY-002"})["status"] == "completed"
+    return case
+
+
+@pytest.mark.parametrize("path", [_dispatch_aggregate_review, _dispatch_overdue, _green_channel, _purchase])
+def test_the_other_paths_replay_consistent(api, path):
+    consistent(api, path(api)["id"])
+
+
 def test_replay_writes_nothing(api, approved):
     def counts():
         return (db.session.scalar(select(ChainHead.last_seq)), db.session.scalar(select(func.count(HumanTask.id))),
@@ -282,3 +322,13 @@ def test_a_changed_recorded_due_date_is_reported_at_its_command(api, provisional
     divergence = replay(api, provisional["id"])["divergence"]
     assert (divergence["seq"], divergence["what"]) == (seq - 1, "task_created")
     assert divergence["expected"][0]["due_date"] == "2027-01-04" and divergence["found"][0]["due_date"] == "2027-01-08"
+
+
+def test_the_cli_replays_a_case_and_exits_non_zero_when_it_diverges(api, approved):
+    runner = api.app.test_cli_runner()
+    good = runner.invoke(args=["audit", "replay", approved])
+    assert good.exit_code == 0 and '"consistent": true' in good.output
+    change(update(Case).where(Case.id == approved).values(status="pending"))
+    bad = runner.invoke(args=["audit", "replay", approved])
+    assert bad.exit_code == 1 and "case.status" in bad.output
+    assert runner.invoke(args=["audit", "replay", "nope"]).exit_code != 0

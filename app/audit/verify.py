@@ -12,10 +12,12 @@ detect: anchor ``last_hash`` somewhere else (a printed report, a notary) for tha
 """
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import timezone
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, Text, cast, select, type_coerce
 
 from app.audit.log import GENESIS, chain_hash, event_body
 from app.extensions import db
@@ -24,6 +26,12 @@ from app.models import AuditEvent, ChainHead
 BATCH = 5000
 _COLUMNS = (AuditEvent.seq, AuditEvent.case_id, AuditEvent.at, AuditEvent.actor, AuditEvent.type,
             AuditEvent.element, AuditEvent.data, AuditEvent.prev_hash, AuditEvent.hash)
+# PostgreSQL: the time as a plain timestamptz and the data as its JSON text, converted below;
+# the ORM column types would run two Python type processors per row (half of verify's time)
+_RAW_COLUMNS = (AuditEvent.seq, AuditEvent.case_id, type_coerce(AuditEvent.at, DateTime(timezone=True)),
+                AuditEvent.actor, AuditEvent.type, AuditEvent.element, cast(AuditEvent.data, Text),
+                AuditEvent.prev_hash, AuditEvent.hash)
+UTC = timezone.utc
 
 
 @dataclass
@@ -68,12 +76,19 @@ class _Chain:
         return Verdict(False, self.count, *self.bad)
 
 
-def stream_rows(conn, query=None, batch: int = BATCH):
-    """Events as plain rows in seq order (all, or ``query``'s), ``batch`` rows at a time."""
-    query = select(*_COLUMNS) if query is None else query
-    result = conn.execute(query.order_by(AuditEvent.seq), execution_options={"yield_per": batch})
+def stream_rows(conn, batch: int = BATCH):
+    """Every event as a plain row in seq order, ``batch`` rows at a time (a server-side
+    cursor on PostgreSQL): (seq, case_id, at in UTC, actor, type, element, data, prev, hash)."""
+    raw = conn.dialect.name == "postgresql"
+    query = select(*(_RAW_COLUMNS if raw else _COLUMNS)).order_by(AuditEvent.seq)
+    result = conn.execute(query, execution_options={"yield_per": batch})
+    loads = json.loads
     for part in result.partitions():
-        yield from part
+        if not raw:
+            yield from part
+            continue
+        for seq, case_id, at, actor, type_, element, data, prev_hash, digest in part:
+            yield seq, case_id, at.astimezone(UTC), actor, type_, element, loads(data), prev_hash, digest
 
 
 @contextmanager
@@ -99,6 +114,6 @@ def verify(batch: int = BATCH) -> Verdict:
             select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1)).one()
         chain = _Chain()
         feed = chain.feed
-        for row in stream_rows(conn, batch=batch):
+        for row in stream_rows(conn, batch):
             feed(row)
     return chain.finish(head_seq, head_hash)
