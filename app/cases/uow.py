@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import log as audit
+from app.engine.clock import FrozenClock
 from app.engine.context import EngineContext
 from app.engine.runner import EngineFailure
 from app.errors import AppError, conflict, not_found
@@ -24,7 +25,7 @@ class UnitOfWork:
     def __init__(self, actor: str):
         self.actor = actor
         self.now = clock().now()
-        self.ctx = EngineContext(clock=clock(), tz=timezone(), calendar_source=calendar)
+        self.ctx = EngineContext(clock=FrozenClock(self.now), tz=timezone(), calendar_source=calendar)
         self._events: list[tuple] = []
         self._departments: dict[str, Department | None] = {}
 
@@ -90,6 +91,9 @@ class UnitOfWork:
         case.workflow_state = engine().dump(workflow)
         case.updated_at = self.now
         project(self, case, engine().snapshot(workflow), new)
+        for notice in self.ctx.notices:
+            self.record(case, "applicant_notified", notice["kind"], notice)
+        self.ctx.notices.clear()
 
     def record(self, case: Case | None, type_: str, element: str | None, data: dict) -> None:
         self._events.append((case.id if case else None, self.actor, type_, element, data, self.now))

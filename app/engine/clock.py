@@ -24,6 +24,19 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class FrozenClock:
+    """One instant: a command sees the time it started at throughout, as its events record
+    it, so a replay at the recorded time computes exactly the same dates."""
+
+    fake = False
+
+    def __init__(self, instant: datetime):
+        self._instant = instant
+
+    def now(self) -> datetime:
+        return self._instant
+
+
 class FakeClock:
     """A settable clock for tests and demos (``DSF_FAKE_CLOCK=1``)."""
 
