@@ -24,7 +24,8 @@ class AppError(Exception):
         self.params = params
 
     def to_response(self):
-        body = {"error": {"code": self.code, "message": message(self.code, **self.params),
+        params = {**self.details, **self.params}  # a message may name any detail
+        body = {"error": {"code": self.code, "message": message(self.code, **params),
                           "details": self.details}}
         return jsonify(body), self.status
 

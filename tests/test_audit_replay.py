@@ -211,13 +211,17 @@ def test_changed_completion_data_is_reported_and_breaks_the_chain(api, approved)
     change(update(AuditEvent).where(AuditEvent.seq == event.seq).values(data=forged))
     body = replay(api, approved)
     assert body["consistent"] is False
-    assert body["divergence"] == {"seq": None, "what": "case.status", "expected": "refused", "found": "granted"}
+    # the replayed refusal disagrees with the decision recorded by that very command
+    divergence = body["divergence"]
+    assert (divergence["seq"], divergence["what"]) == (event.seq, "case_decided")
+    assert divergence["expected"][0]["status"] == "refused" and divergence["found"][0]["status"] == "granted"
     assert api.ok("GET", "/audit/verify", "auditor")["first_bad_seq"] == event.seq
 
 
 def test_a_deleted_completion_event_is_reported(api, approved):
     change(delete(AuditEvent).where(AuditEvent.case_id == approved, AuditEvent.type == "task_completed"))
-    assert replay(api, approved)["divergence"]["what"] == "case.status"
+    # the decision recorded with the deleted completion is left without its command
+    assert replay(api, approved)["divergence"]["what"] == "unexpected_event"
 
 
 def test_a_changed_workflow_state_is_reported(api):

@@ -4,8 +4,10 @@ from flask_smorest import Blueprint
 from app import auth
 from app.api import present
 from app.api.common import page
-from app.api.schemas import PurchaseRequestIn, RequestFilter, RequestList, RequestOut, ShareRequestIn
-from app.cases import access, purchase, requests, share
+from app.api.schemas import (OpenDataRequestIn, PurchaseRequestIn, RequestFilter, RequestList, RequestOut,
+                             ShareRequestIn, SupplementIn)
+from app.cases import access, open_data, purchase, requests, share
+from app.errors import forbidden
 from app.models import Case
 
 blp = Blueprint("requests", __name__, description="申请事项 Requests")
@@ -19,6 +21,17 @@ def file_share_request(body):
     """共享申请 (Art. 19-22): routed by the resource's share type."""
     case = share.start(auth.current_user(), body["resource"], body["purpose"], body["legal_basis"],
                        body["green_channel"])
+    return present.case(case)
+
+
+@blp.post("/open-data-requests")
+@auth.require("citizen")
+@blp.arguments(OpenDataRequestIn)
+@blp.response(201, RequestOut)
+def file_open_data_request(body):
+    """依申请开放 (Art. 26-29, 政府信息公开条例): a citizen applies for on-request open data."""
+    case = open_data.start(auth.current_user(), body["resource"], body["purpose"], body["description"],
+                           body["channel"])
     return present.case(case)
 
 
@@ -49,6 +62,18 @@ def list_requests(args):
 @blp.response(200, RequestOut)
 def get_request(case_id):
     return present.case(access.case_for_reading(auth.current_user(), case_id))
+
+
+@blp.post("/requests/<case_id>/supplement")
+@auth.require()
+@blp.arguments(SupplementIn)
+@blp.response(200, RequestOut)
+def supplement(body, case_id):
+    """补正 (政府信息公开条例 Art. 30): the applicant answers a supplement request."""
+    user = auth.current_user()
+    if access.case_for_reading(user, case_id).applicant_id != user.id:
+        raise forbidden(reason="not the applicant")
+    return present.case(open_data.supplement(user, case_id, body["description"]))
 
 
 @blp.post("/requests/<case_id>/withdraw")

@@ -120,6 +120,17 @@ class ShareRequestIn(Schema):
     green_channel = fields.Nested(GreenChannel, load_default=None, allow_none=True)
 
 
+class OpenDataRequestIn(Schema):
+    resource = Code(required=True)
+    purpose = Text(required=True)
+    description = Text(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(("online", "in_person", "post")))
+
+
+class SupplementIn(Schema):
+    description = Text(required=True)
+
+
 class PurchaseRequestIn(Schema):
     title = Text(required=True, max=200)
     supplier = Text(required=True, max=200)

@@ -14,6 +14,7 @@ from datetime import date, timezone
 from sqlalchemy import select
 
 from app.cases.lanes import LANE_ROLES
+from app.cases.projection import task_clock
 from app.extensions import db
 from app.models import HumanTask, TimerJob, User
 from app.services import engine
@@ -81,20 +82,26 @@ class ProjectedState:
         created = [self._new_task(case, snap, spiff_id, element) for spiff_id, element in snap.ready_user_tasks
                    if spiff_id not in self.by_spiff]
         for task in self.open_tasks():
-            task.due_date = _due(snap.sla.get(task.element))
+            task.due_date = _due(snap.sla.get(task_clock(case.definition.elements, task.element)))
         self._match(command.outputs, cancelled, created, seq)
         self.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
+        before = (self.status, self.outcome)
         if self.status != "withdrawn":
             if snap.outcome:
                 self.status = snap.outcome["status"]
                 self.outcome = {k: snap.outcome.get(k) for k in OUTCOME_KEYS}
             elif snap.completed:
                 self.status = "completed"
+        decided = [{"status": e.data.get("status"), "outcome": e.data.get("outcome")}
+                   for e in command.outputs if e.type == "case_decided"]
+        expected = [] if (self.status, self.outcome) == before else [{"status": self.status, "outcome": self.outcome}]
+        if decided != expected:
+            raise Diverged(seq, "case_decided", expected, decided)
 
     def _new_task(self, case, snap, spiff_id: str, element: str) -> ReplayTask:
         lane = case.definition.elements.get(element, {}).get("lane")
         task = ReplayTask(spiff_id, element, case.lanes.get(lane), LANE_ROLES.get(lane, "admin"),
-                          _due(snap.sla.get(element)))
+                          _due(snap.sla.get(task_clock(case.definition.elements, element))))
         self.by_spiff[spiff_id] = task
         return task
 

@@ -13,17 +13,49 @@ _TEXT = {"type": "string", "minLength": 1, "maxLength": 4000}
 _REASON = {**_TEXT, "pattern": r"\S"}
 
 
-def _decision(*choices: str, negative: str, extra: dict | None = None) -> dict:
+def _decision(*choices: str, negative: str, extra: dict | None = None, field: str = "decision") -> dict:
     """A decision form whose negative choice requires a reason (说明理由)."""
     return {
         "type": "object",
-        "properties": {"decision": {"enum": list(choices)}, "reason": _REASON, **(extra or {})},
-        "required": ["decision"],
+        "properties": {field: {"enum": list(choices)}, "reason": _REASON, **(extra or {})},
+        "required": [field],
         "additionalProperties": False,
-        "if": {"properties": {"decision": {"const": negative}}},
+        "if": {"properties": {field: {"const": negative}}},
         "then": {"required": ["reason"]},
     }
 
+
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+REPLY_TYPES = ("already_public", "disclosed", "partially_disclosed", "not_disclosed", "not_exist",
+               "not_our_agency", "duplicate", "special_law")
+NEGATIVE_REPLIES = ("not_disclosed",)
+
+
+def _when(field: str, value: str, *required: str) -> dict:
+    return {"if": {"properties": {field: {"const": value}}, "required": [field]},
+            "then": {"required": list(required)}}
+
+
+# 依申请开放审核: what each action needs (API.md "Task forms"; 政府信息公开条例 Art. 30-37).
+_OPEN_DATA_REVIEW = {
+    "type": "object",
+    "properties": {
+        "action": {"enum": ["reply", "request_supplement", "consult_third_party", "request_extension"]},
+        "reply_type": {"enum": list(REPLY_TYPES)},
+        "content": _TEXT, "reason": _REASON, "agency": _TEXT, "items": _TEXT, "third_party": _TEXT,
+        "supplement_days": {"type": "integer", "minimum": 1, "maximum": 30},
+        "extension_days": {"type": "integer", "minimum": 1, "maximum": 20},
+    },
+    "required": ["action"],
+    "additionalProperties": False,
+    "allOf": [
+        _when("action", "reply", "reply_type", "content"),
+        _when("reply_type", "not_disclosed", "reason"),
+        _when("action", "request_supplement", "items", "supplement_days"),
+        _when("action", "consult_third_party", "third_party"),
+        _when("action", "request_extension", "extension_days", "reason"),
+    ],
+}
 
 FORMS: dict[str, dict] = {
     "provider_review": _decision("approve", "refuse", negative="refuse", extra={"conditions": _TEXT}),
@@ -36,6 +68,11 @@ FORMS: dict[str, dict] = {
     "catalog_registration": {"type": "object", "properties": {"resource": {"type": "string", "minLength": 1,
                                                                             "maxLength": 64}},
                              "required": ["resource"], "additionalProperties": False},
+    "confirm_receipt": {"type": "object", "properties": {"received_on": _DATE}, "additionalProperties": False},
+    "open_data_review": _OPEN_DATA_REVIEW,
+    "third_party_opinion": _decision("agree", "disagree", negative="disagree", field="opinion"),
+    "applicant_supplement": {"type": "object", "properties": {"description": _REASON},
+                             "required": ["description"], "additionalProperties": False},
     "coordinate_overdue": {"type": "object", "properties": {"resolution": _REASON},
                            "required": ["resolution"], "additionalProperties": False},
 }
@@ -53,11 +90,17 @@ def validate(task_key: str, data) -> dict:
     schema = form_for(task_key)
     errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
     if errors:
-        details = {_field(e): e.message for e in errors}
-        if any(e.validator == "required" and "'reason'" in e.message for e in errors):
+        details = {_field(e): e.message for e in _leaves(errors)}
+        if any(e.validator == "required" and "'reason'" in e.message for e in _leaves(errors)):
             raise invalid("reason_required", details)
         raise invalid("validation_error", details)
     return {**_DEFAULTS.get(task_key, {}), **data}
+
+
+def _leaves(errors):
+    """The innermost errors (``allOf``/``if`` wrap the ones that name a field)."""
+    for error in errors:
+        yield from (_leaves(error.context) if error.context else [error])
 
 
 def _field(error) -> str:

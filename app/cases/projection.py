@@ -21,7 +21,7 @@ def project(uow, case: Case, snap, new: bool = False) -> None:
         _project_tasks(uow, case, snap, new)
         _project_timers(uow, case, snap, new)
         case.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
-        _project_status(case, snap)
+        _project_status(uow, case, snap)
 
 
 def _project_tasks(uow, case: Case, snap, new: bool) -> None:
@@ -46,7 +46,7 @@ def _project_tasks(uow, case: Case, snap, new: bool) -> None:
                         name=info.get("name", element), kind=case.kind,
                         department_id=department.id if department else None, department=department,
                         role=LANE_ROLES.get(lane, "admin"), created_at=uow.now,
-                        due_date=_due_date(snap.sla.get(element)))
+                        due_date=_due_date(snap.sla.get(task_clock(elements, element))))
         if lane in PERSONAL_LANES:
             row.assignee_id = case.applicant_id
         db.session.add(row)
@@ -54,7 +54,7 @@ def _project_tasks(uow, case: Case, snap, new: bool) -> None:
                                                    "role": row.role, "due_date": _iso(row.due_date)})
     for row in open_rows.values():
         if row.spiff_task_id in ready:
-            row.due_date = _due_date(snap.sla.get(row.task_key))
+            row.due_date = _due_date(snap.sla.get(task_clock(elements, row.task_key)))
 
 
 def _project_timers(uow, case: Case, snap, new: bool) -> None:
@@ -76,14 +76,23 @@ def _project_timers(uow, case: Case, snap, new: bool) -> None:
             job.lock_owner = job.lock_expires_at = None
 
 
-def _project_status(case: Case, snap) -> None:
+def _project_status(uow, case: Case, snap) -> None:
+    """Status and outcome from the workflow; a change is recorded (the applicant is told)."""
     if case.status == "withdrawn":
         return
+    before = (case.status, case.outcome)
     if snap.outcome:
         case.status = snap.outcome["status"]
         case.outcome = {k: snap.outcome.get(k) for k in ("decision", "reason", "conditions", "reply_type")}
     elif snap.completed:
         case.status = "completed"
+    if (case.status, case.outcome) != before:
+        uow.record(case, "case_decided", None, {"status": case.status, "outcome": case.outcome})
+
+
+def task_clock(elements: dict, element: str) -> str:
+    """The SLA clock a user task's due date comes from: its ``dsf:clock``, else its own id."""
+    return elements.get(element, {}).get("clock", element)
 
 
 def _due_date(clock: dict | None) -> date | None:

@@ -47,7 +47,7 @@ def complete(user: User, task_id: str, form) -> Case:
         task, case = _locked_open_task(uow, user, task_id)
         data = forms.validate(task.task_key, form)
         workflow = uow.workflow_of(case)
-        rules.check(case, task, user, data, workflow)
+        data = rules.check(case, task, user, data, workflow, uow.ctx.today())
         task.state, task.assignee_id, task.assignee = "completed", user.id, user
         task.completed_at, task.completed_by_id = uow.now, user.id
         uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})

@@ -21,6 +21,7 @@ class EngineContext:
     calendar_source: object  # a WorkCalendar, or a callable returning one (looked up on first use)
     workflow: object = None
     calendar_facts: dict = field(default_factory=dict)  # years consulted -> source, for audit/replay
+    notices: list = field(default_factory=list)  # what scripts asked to tell the applicant
 
     @property
     def calendar(self):

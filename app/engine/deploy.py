@@ -14,6 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from app.engine.scripting import ScriptError, check_source
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DSF_NS = "urn:datashare-flow:bpmn"  # our attributes, e.g. dsf:clock on a user task
 NS = {"bpmn": BPMN_NS}
 _FORBIDDEN_MARKUP = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # (xpath, mode): where BPMN keeps code. Scripts run as statements, the rest as expressions.
@@ -135,5 +136,7 @@ def _describe_elements(root, proc: CheckedProcess, lane_roles: dict[str, str]) -
             continue
         proc.elements[el.get("id")] = {"name": el.get("name") or el.get("id"), "type": tag,
                                        "lane": lane_of.get(el.get("id"))}
+        if el.get(f"{{{DSF_NS}}}clock"):  # the SLA clock whose due date the task shows
+            proc.elements[el.get("id")]["clock"] = el.get(f"{{{DSF_NS}}}clock")
         if tag == "userTask" and el.get("id") not in lane_of:
             raise BpmnInvalid("a user task must sit in a lane (who works it?)", el.get("id"), el.sourceline)

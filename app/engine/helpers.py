@@ -44,11 +44,12 @@ def _moved(key: str, clock: dict) -> None:
     reschedule_deadline_timers(current().workflow, key)
 
 
-def sla_start(key: str, name: str, working_days: int, legal_basis: str) -> str:
-    """Start clock ``key`` today, or restart it from zero (its earlier run is kept in
-    ``restarts``); returns the due date."""
+def sla_start(key: str, name: str, working_days: int, legal_basis: str, started_on: str | None = None) -> str:
+    """Start clock ``key`` today (or on ``started_on``, e.g. the day an application was received),
+    or restart it from zero (its earlier run is kept in ``restarts``); returns the due date."""
     ctx = current()
-    clock = sla.start(key, name, int(working_days), legal_basis, ctx.today(), ctx.calendar,
+    start_day = date.fromisoformat(started_on) if started_on else ctx.today()
+    clock = sla.start(key, name, int(working_days), legal_basis, start_day, ctx.calendar,
                       previous=_clocks().get(key))
     _moved(key, clock)
     return clock["due_date"]
@@ -69,6 +70,19 @@ def sla_resume(key: str) -> str:
     clock = sla.resume(_clock(key), ctx.today(), ctx.calendar)
     _moved(key, clock)
     return clock["due_date"]
+
+
+def sla_extend(key: str, days: int, reason: str) -> str:
+    """Lengthen clock ``key`` by ``days`` working days (an approved extension); returns the due date."""
+    ctx = current()
+    clock = sla.extend(_clock(key), int(days), str(reason), ctx.today(), ctx.calendar)
+    _moved(key, clock)
+    return clock["due_date"]
+
+
+def sla_due(key: str) -> str:
+    """The current due date of clock ``key`` (e.g. to tell the applicant)."""
+    return _clock(key)["due_date"]
 
 
 def sla_stop(key: str) -> str:
@@ -105,5 +119,12 @@ def decide(status: str, decision: str | None = None, reason: str | None = None,
     return status
 
 
-HELPERS = {f.__name__: f for f in (today, add_working_days, sla_start, sla_pause, sla_resume, sla_stop,
-                                   sla_breach, sla_deadline, decide)}
+def notify(kind: str, **params) -> str:
+    """Tell the applicant something (a supplement request, an extension): recorded with the
+    command as an ``applicant_notified`` event, which GET /notifications shows them."""
+    current().notices.append({"kind": str(kind), **params})
+    return kind
+
+
+HELPERS = {f.__name__: f for f in (today, add_working_days, sla_start, sla_pause, sla_resume, sla_extend,
+                                   sla_due, sla_stop, sla_breach, sla_deadline, decide, notify)}

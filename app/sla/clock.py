@@ -16,6 +16,7 @@ Fields of a clock (dates are ``YYYY-MM-DD`` strings in the service time zone):
                                      paused: of the next run); 0 once the goal was reached
 ``segments``                         ``[{"state": "running"|"paused", "from", "to", "reason"}]``
 ``restarts``                         earlier runs, oldest first, each with ``restarted_on``
+``extensions``                       approved extensions ``[{"days", "reason", "on"}]`` (in the goal)
 
 Counting rule (PRODUCT.md): a run from day A consumes the working days in (A, B] where B is
 the day it ends, exactly as the start day of a deadline is not counted. So a clock paused on
@@ -70,6 +71,16 @@ def resume(clock: dict, today: date, calendar) -> dict:
     segments = _closed(clock["segments"], today) + [_segment(_RUN, today)]
     state = "breached" if clock["breached"] else _RUN
     return _with_due({**clock, "state": state, "segments": segments}, calendar)
+
+
+def extend(clock: dict, days: int, reason: str, today: date, calendar) -> dict:
+    """Lengthen the goal by ``days`` WD (e.g. Art. 33 extension, approved); kept in ``extensions``."""
+    clock = _upgraded(clock)
+    if days < 1 or not is_open(clock) and clock["state"] != "breached":
+        raise ClockError(f"clock {clock['key']!r}: cannot extend by {days} when {clock['state']}")
+    extensions = [*clock.get("extensions", []), {"days": days, "reason": reason, "on": today.isoformat()}]
+    return _with_due({**clock, "working_days": clock["working_days"] + days, "extensions": extensions},
+                     calendar)
 
 
 def stop(clock: dict, today: date) -> dict:
