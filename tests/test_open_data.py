@@ -194,3 +194,52 @@ def test_reply_overdue_is_recorded_as_breached(api, received):
     assert api.run_timers() == 1
     case = api.ok("GET", f"/requests/{received['id']}", "auditor")
     assert _sla(case, "open_data_reply")["state"] == "breached" and case["status"] == "pending"
+
+
+def _replays_consistent(api, case_id):
+    body = api.ok("POST", f"/requests/{case_id}/replay", "auditor")
+    assert body["consistent"] is True, body["divergence"]
+
+
+def test_every_open_data_branch_replays_consistent(api, received):
+    # supplement, then consultation, then extension, then reply: one case through every loop
+    api.set_clock(at(2026, 3, 3, 9))
+    _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
+              {"action": "request_supplement", "items": "地址", "supplement_days": 5})
+    api.set_clock(at(2026, 3, 5, 9))
+    api.ok("POST", f"/requests/{received['id']}/supplement", "citizen_he", json={"description": "补充地址"})
+    _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
+              {"action": "consult_third_party", "third_party": "共有人"})
+    api.set_clock(at(2026, 3, 30, 9))
+    api.run_timers()  # the third party stays silent
+    _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
+              {"action": "request_extension", "extension_days": 15, "reason": "需调档"})
+    _complete(api, received["id"], "extension_approval", "zrzy_head", {"decision": "approve"})
+    done = _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
+                     {"action": "reply", "reply_type": "partially_disclosed", "content": "部分公开"})
+    assert done["status"] == "granted"
+    _replays_consistent(api, received["id"])
+
+
+def test_abandoned_case_replays_consistent(api, received):
+    _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
+              {"action": "request_supplement", "items": "x", "supplement_days": 1})
+    api.set_clock(at(2026, 3, 5, 9))
+    api.run_timers()
+    _replays_consistent(api, received["id"])
+
+
+def test_notifications_for_applicants_and_approvers(api):
+    case = api.share("zrzy_sun", "GA-HJ-001")  # due 2026-03-16
+    inbox_notes = api.ok("GET", "/notifications", "ga_wang")["items"]
+    assert [n["kind"] for n in inbox_notes] == ["new_task"]
+    assert inbox_notes[0]["message"] == "新的待办:提供单位审核"
+    api.set_clock(at(2026, 3, 13, 9))  # Friday: due the next working day
+    kinds = {n["kind"] for n in api.ok("GET", "/notifications", "ga_wang")["items"]}
+    assert kinds == {"new_task", "deadline_near"}
+    assert api.ok("GET", "/notifications", "gs_zhou")["items"] == []
+    task = api.task_of(case, "provider_review")
+    api.ok("POST", f"/tasks/{task['id']}/complete", "ga_wang", json={"decision": "refuse", "reason": "用途不符"})
+    notes = api.ok("GET", "/notifications", "zrzy_sun", headers={"Accept-Language": "en"})["items"]
+    assert notes[0]["kind"] == "decision" and notes[0]["message"] == "Your request has been decided: refused"
+    assert notes[0]["data"]["reason"] == "用途不符"
