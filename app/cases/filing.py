@@ -26,9 +26,11 @@ def open_case(uow: UnitOfWork, user: User, kind: str, process_key: str, request:
                 workflow_state="")
     case.definition, case.applicant = definition, user
     db.session.add(case)
+    uow.remember(user.department, provider)
     uow.record(case, "case_started", process_key,
                {"input": request, "catalog": facts,
                 "process": {"key": definition.key, "version": definition.version}})
-    workflow = engine().start(uow.spec_of(definition), {**request, **facts}, uow.ctx)
-    uow.save(case, workflow, new=True)
+    with db.session.no_autoflush:  # one INSERT of the finished row, not an INSERT then an UPDATE
+        workflow = engine().start(uow.spec_of(definition), {**request, **facts}, uow.ctx)
+        uow.save(case, workflow, new=True)
     return case

@@ -98,6 +98,12 @@ class UnitOfWork:
     def record(self, case: Case | None, type_: str, element: str | None, data: dict) -> None:
         self._events.append((case.id if case else None, self.actor, type_, element, data, self.now))
 
+    def remember(self, *departments: Department | None) -> None:
+        """Departments the command already holds, so projections need not look them up."""
+        for dept in departments:
+            if dept is not None:
+                self._departments[dept.code] = dept
+
     def department(self, code: str | None) -> Department | None:
         """Departments by code, looked up once per command."""
         if code is not None and code not in self._departments:

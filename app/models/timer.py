@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, new_id
@@ -25,3 +25,5 @@ class TimerJob(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    case = relationship("Case", lazy="raise")  # orders the INSERTs after the case's in one flush
