@@ -155,3 +155,18 @@ def test_wrong_content_type_is_415(api):
 def test_only_admins_deploy(api):
     assert api.post("/process-definitions", "ga_wang", data=_model().encode(),
                     content_type="application/xml").status_code == 403
+
+
+def test_a_script_that_runs_away_at_run_time_is_stopped_and_changes_nothing(api):
+    from app.models import AuditEvent, Case
+
+    heavy = SHARE.replace('sla_start("provider_review", "提供单位审核", 10,',
+                          'spin = [i * j for i in range(5000) for j in range(5000)]\nsla_start("provider_review", "提供单位审核", 10,')
+    assert heavy != SHARE
+    assert _deploy(api, heavy).status_code == 201
+    before = (db.session.query(Case).count(), db.session.query(AuditEvent).count())
+    resp = api.post("/share-requests", "zrzy_sun", json={"resource": "GA-HJ-001", "purpose": "x"})
+    assert resp.status_code == 422, resp.get_json()
+    err = resp.get_json()["error"]
+    assert err["code"] == "engine_error" and err["details"]["element"] == "start_review_clock"
+    assert (db.session.query(Case).count(), db.session.query(AuditEvent).count()) == before
