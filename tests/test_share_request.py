@@ -66,3 +66,13 @@ def test_history_records_every_command(api):
     assert events[2]["actor"] == "ga_wang" and events[2]["element"] == "provider_review"
     assert events[1]["prev_hash"] == events[0]["hash"]
     assert events[3]["data"]["status"] == "granted"
+
+
+def test_paging_counts_every_case(api):
+    ids = [api.share("zrzy_sun", "GA-HJ-001")["id"] for _ in range(3)]
+    first = api.ok("GET", "/requests?per_page=2", "zrzy_sun")
+    second = api.ok("GET", "/requests?per_page=2&page=2", "zrzy_sun")
+    assert (first["total"], second["total"]) == (3, 3)
+    assert sorted(c["id"] for c in first["items"] + second["items"]) == sorted(ids)
+    assert api.ok("GET", "/tasks?per_page=1&page=3", "ga_wang")["total"] == 3
+    assert api.ok("GET", "/requests?status=granted", "zrzy_sun") == {"items": [], "total": 0}
