@@ -1,5 +1,4 @@
 """Identity, tokens and who may see or do what (role + department)."""
-from datetime import timedelta
 
 from tests.support import at
 

@@ -1,5 +1,4 @@
 """The share request end to end over HTTP: routing by catalog, provider review, decisions."""
-from tests.support import at
 
 
 def test_unconditional_resource_is_granted_at_once(api):

@@ -4,8 +4,15 @@ from marshmallow import Schema, fields, validate
 from app.models.catalog import OPEN_TYPES, SHARE_TYPES
 from app.models.identity import DEPARTMENT_KINDS, ROLES
 
-Text = lambda **kw: fields.String(validate=validate.Length(min=1, max=kw.pop("max", 4000)), **kw)  # noqa: E731
-Code = lambda **kw: fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{1,64}$"), **kw)  # noqa: E731
+
+def Text(max: int = 4000, **kw) -> fields.String:  # noqa: N802 - reads like a field class
+    """Free text a person typed: not empty, bounded."""
+    return fields.String(validate=validate.Length(min=1, max=max), **kw)
+
+
+def Code(**kw) -> fields.String:  # noqa: N802
+    """An identifier (department, resource, user): ASCII letters, digits, ``_.-``."""
+    return fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{1,64}$"), **kw)
 
 
 class PageArgs(Schema):
