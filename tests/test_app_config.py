@@ -1,0 +1,30 @@
+"""Start-up knobs: the testing clock exists only with DSF_FAKE_CLOCK=1; docs are local."""
+import os
+import tempfile
+
+from flask_migrate import upgrade
+
+from app import create_app
+from tests.conftest import ROOT
+
+
+def test_without_fake_clock_the_testing_endpoints_are_404():
+    url = "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="dsf-cfg-"), "db.sqlite")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "DSF_FAKE_CLOCK": False})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    client = app.test_client()
+    assert client.get("/api/v1/testing/clock").status_code == 404
+    assert client.post("/api/v1/testing/run-due-timers").status_code == 404
+    assert client.post("/api/v1/testing/clock", json={"now": "2030-01-01T00:00:00+08:00"}).status_code == 404
+
+
+def test_openapi_and_docs_are_served_without_any_external_asset(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/share-requests", "/api/v1/open-data-requests", "/api/v1/purchase-requests",
+                 "/api/v1/tasks/{task_id}/complete", "/api/v1/calendar/years/{year}", "/api/v1/audit/verify",
+                 "/api/v1/requests/{case_id}/replay", "/api/v1/notifications", "/api/v1/incidents"):
+        assert path in spec["paths"], path
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "http://" not in page and "https://" not in page
+    assert client.get("/api/v1/docs/static/swagger-ui-bundle.js").status_code == 200
