@@ -25,8 +25,15 @@ def may_edit(user: User, provider_id: int) -> bool:
     return user.has_role("admin") or (user.has_role("approver") and user.department_id == provider_id)
 
 
-def get(code: str) -> Resource:
-    resource = db.session.scalar(select(Resource).where(Resource.code == code))
+def visible(user: User | None, query):
+    """Government users see the whole catalog; the public only what is open (Art. 26)."""
+    if user is None or user.department_id is not None or user.has_role("admin", "auditor"):
+        return query
+    return query.where(Resource.open_type != "closed")
+
+
+def get(code: str, user: User | None = None) -> Resource:
+    resource = db.session.scalar(visible(user, select(Resource).where(Resource.code == code)))
     if resource is None:
         raise not_found(resource=code)
     return resource

@@ -131,3 +131,10 @@ def test_admin_password_bootstrap_creates_admin_once(ctx):
     assert admin.roles == ["admin"]
     resp = ctx.test_client().post("/api/v1/auth/login", json={"username": "admin", "password": "a-strong-secret"})
     assert resp.status_code == 200
+
+
+def test_citizens_see_only_the_open_part_of_the_catalog(api):
+    codes = {r["code"] for r in api.ok("GET", "/resources", "citizen_he")["items"]}
+    assert codes == {"SCJG-QY-001", "SCJG-XY-002", "ZRZY-BDC-001"}
+    assert api.get("/resources/GA-HJ-001", "citizen_he").status_code == 404
+    assert api.ok("GET", "/resources", "ga_wang")["total"] == 6

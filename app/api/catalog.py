@@ -37,14 +37,16 @@ def create(body):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, ResourceList)
 def list_resources(args):
-    return page(select(Resource).order_by(Resource.code), args, present.resource)
+    """The catalog; citizens (公众) see only resources open to the public."""
+    query = catalog.visible(auth.current_user(), select(Resource))
+    return page(query.order_by(Resource.code), args, present.resource)
 
 
 @blp.get("/resources/<code>")
 @auth.require()
 @blp.response(200, ResourceOut)
 def get(code):
-    return present.resource(catalog.get(code))
+    return present.resource(catalog.get(code, auth.current_user()))
 
 
 @blp.patch("/resources/<code>")
