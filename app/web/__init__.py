@@ -1,0 +1,1 @@
+"""Web pages for approvers, administrators and auditors (zh-CN first)."""
