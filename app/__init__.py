@@ -28,10 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_blueprints(rest_api, app)
     errors.register(app)
-    from app import cli, startup
+    from app import cli
 
     cli.register(app)
-    startup.install(app)
     return app
 
 

@@ -1,29 +1,38 @@
-"""Start-up work that needs a migrated database, done once per process on its first request
-(so ``flask db upgrade`` and other CLI commands never start a scheduler)."""
+"""Start-up work for a serving process: the DSF_ADMIN_PASSWORD bootstrap and the timer
+scheduler. Only a process that serves requests (gunicorn, ``flask run``) does it, so
+``flask db upgrade`` and the other CLI commands never start a scheduler."""
 from __future__ import annotations
 
-import threading
+import logging
 
+import click
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
-_lock = threading.Lock()
+from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 
-def install(app: Flask) -> None:
-    state = {"done": False}
+def is_serving() -> bool:
+    """True under gunicorn (no click context) or ``flask run``; False for other CLI commands."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.info_name == "run"
 
-    @app.before_request
-    def _once():
-        if state["done"]:
-            return
-        with _lock:
-            if state["done"]:
-                return
-            state["done"] = True
-            from app.identity import bootstrap_admin
 
+def serve(app: Flask) -> None:
+    """Called once per serving process, right after the app is created."""
+    from app.identity import bootstrap_admin
+
+    with app.app_context():
+        try:
             bootstrap_admin(app.config["DSF_ADMIN_PASSWORD"])
-            if app.config["DSF_SCHEDULER"] != "off" and not app.testing:
-                from app.timers.scheduler import start
+        except SQLAlchemyError:  # not migrated yet: say so, keep serving
+            db.session.rollback()
+            log.warning("could not create the admin user: run `flask --app wsgi db upgrade` first")
+        finally:
+            db.session.remove()
+    if app.config["DSF_SCHEDULER"] != "off":
+        from app.timers.scheduler import start
 
-                app.extensions["dsf_scheduler"] = start(app, app.config["DSF_TIMER_TICK_SECONDS"])
+        app.extensions["dsf_scheduler"] = start(app, app.config["DSF_TIMER_TICK_SECONDS"])

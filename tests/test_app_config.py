@@ -28,3 +28,28 @@ def test_openapi_and_docs_are_served_without_any_external_asset(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "http://" not in page and "https://" not in page
     assert client.get("/api/v1/docs/static/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_serving_process_bootstraps_the_admin_and_ticks_due_timers(api):
+    from app import startup
+    from app.extensions import db
+    from app.models import TimerJob, User
+    from tests.support import at
+
+    app = api.app
+    db.session.query(User).filter_by(username="admin").delete()
+    db.session.commit()
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    app.config.update(DSF_ADMIN_PASSWORD="bootstrap-secret", DSF_SCHEDULER="on")
+    try:
+        startup.serve(app)
+        scheduler = app.extensions.pop("dsf_scheduler")
+        scheduler.pause()  # no tick of its own during the test: we run the job by hand
+        [job] = scheduler.get_jobs()
+        api.set_clock(at(2026, 3, 17, 9))
+        job.func()  # one tick, exactly what the scheduler runs
+        scheduler.shutdown(wait=False)
+    finally:
+        app.config.update(DSF_ADMIN_PASSWORD=None, DSF_SCHEDULER="off")
+    assert db.session.query(User).filter_by(username="admin").one().roles == ["admin"]
+    assert db.session.query(TimerJob).filter_by(case_id=case["id"]).one().state == "done"
