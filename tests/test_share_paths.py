@@ -118,3 +118,16 @@ def test_emergency_reclassification_decides_until_it_lapses(api):
     api.set_clock(at(2026, 3, 11, 9))
     assert api.ok("GET", "/resources/GA-ZDRY-002", "zrzy_sun")["effective_share_type"] == "none"
     assert api.share("zrzy_sun", "GA-ZDRY-002")["status"] == "refused"
+
+
+def test_aggregation_overdue_escalates_and_still_grants_when_done(api):
+    case = api.share("zrzy_sun", "GS-YS-001")
+    after = _complete(api, case, "dispatch_feedback", "gs_zhou", {"decision": "can_aggregate"})
+    assert api.task_of(after, "aggregation")["due_date"] == "2026-03-30"  # 20 WD after 03-02
+    api.set_clock(at(2026, 3, 31, 9))
+    assert api.run_timers() == 1
+    late = api.ok("GET", f"/requests/{case['id']}", "auditor")
+    assert {t["task_key"] for t in late["open_tasks"]} == {"aggregation", "coordinate_overdue"}
+    assert _sla(late, "aggregation")["state"] == "breached"
+    done = _complete(api, case, "aggregation", "gs_zhou", {"done": True})
+    assert done["status"] == "granted" and _sla(done, "aggregation")["state"] == "breached"
