@@ -27,6 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.api import register_blueprints
 
     register_blueprints(rest_api, app)
+    from app.web import init_app as register_web_pages
+
+    register_web_pages(app)
     errors.register(app)
     from app import cli
 

@@ -11,12 +11,18 @@ from app.models import ProcessDefinition
 from app.services import clock
 
 
-def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefinition]:
-    """A new version of every executable process in ``xml``; 400 ``invalid_bpmn`` if unsafe."""
+def check(xml: bytes) -> list:
+    """Every deploy check, nothing stored (the BPMN editor validates before it deploys);
+    the executable processes found, or 400 ``invalid_bpmn``."""
     try:
-        processes = check_model(xml, LANE_ROLES)
+        return check_model(xml, LANE_ROLES)
     except BpmnInvalid as exc:
         raise AppError("invalid_bpmn", 400, exc.details, problem=exc.problem) from None
+
+
+def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefinition]:
+    """A new version of every executable process in ``xml``; 400 ``invalid_bpmn`` if unsafe."""
+    processes = check(xml)
     text = xml.decode("utf-8")
     now = clock().now()
     created = []

@@ -1,0 +1,54 @@
+"""Deadlines as a clerk reads them: working days left (or overdue by), and SLA clocks with
+a running clock past its due date shown as breached."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.engine.clock import local_date
+from app.models import HumanTask
+from app.services import calendar, clock, timezone
+
+
+def today() -> date:
+    """Today in the service time zone, on the service clock."""
+    return local_date(clock().now(), timezone())
+
+
+@dataclass
+class Due:
+    due_date: date | None
+    overdue: bool
+    working_days: int | None  # left when on time, elapsed since the due date when overdue
+    provisional: bool = False
+
+
+def due(due_date: date | None, on: date | None = None) -> Due:
+    """How a due date stands on ``on`` (default today): late after the due date itself."""
+    if due_date is None:
+        return Due(None, False, None)
+    on = on or today()
+    work = calendar()
+    if on > due_date:
+        return Due(due_date, True, work.working_days_between(due_date, on))
+    return Due(due_date, False, work.working_days_between(on, due_date),
+               work.is_provisional(due_date.year))
+
+
+def inbox_rows(tasks: list[HumanTask]) -> list[tuple[HumanTask, Due]]:
+    """Tasks with their deadline, overdue first, then by due date; no due date last."""
+    on = today()
+    rows = [(task, due(task.due_date, on)) for task in tasks]
+    return sorted(rows, key=lambda r: (not r[1].overdue, r[1].due_date is None, r[1].due_date or on,
+                                       r[0].created_at))
+
+
+def clock_view(value: dict, on: date | None = None) -> dict:
+    """A stored SLA clock for display: ``state`` breached once a running clock is late."""
+    on = on or today()
+    out = dict(value)
+    if out.get("state") == "running" and out.get("due_date") and on > date.fromisoformat(out["due_date"]):
+        out["state"] = "breached"
+    if out.get("state") in ("running", "breached") and out.get("due_date") and not out.get("stopped_on"):
+        out["due"] = due(date.fromisoformat(out["due_date"]), on)
+    return out

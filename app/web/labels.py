@@ -1,0 +1,56 @@
+"""What the codes of the domain are called on a page (zh-CN message ids, English in the
+catalog). One place, so every page names a status or a decision the same way."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据")}
+STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
+            "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结")}
+TASK_STATES = {"open": _l("待办理"), "completed": _l("已办结"), "cancelled": _l("已取消")}
+SHARE_TYPES = {"unconditional": _l("无条件共享"), "conditional": _l("有条件共享"), "none": _l("不予共享")}
+OPEN_TYPES = {"unconditional": _l("无条件开放"), "on_request": _l("依申请开放"), "closed": _l("不予开放")}
+ROLES = {"applicant": _l("申请人(使用单位)"), "approver": _l("审核人(提供单位)"),
+         "authority": _l("大数据主管部门"), "admin": _l("管理员"), "auditor": _l("审计员"),
+         "citizen": _l("公民、法人和其他组织")}
+DEPARTMENT_KINDS = {"authority": _l("大数据主管部门"), "government": _l("政务部门"),
+                    "public_service": _l("公共服务单位")}
+CHANNELS = {"online": _l("网络提交"), "in_person": _l("当面提交"), "post": _l("邮寄提交")}
+CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l("按期办结"),
+                "breached": _l("已逾期")}
+SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
+EVENTS = {
+    "case_started": _l("提交申请"), "task_created": _l("生成待办"), "task_claimed": _l("签收"),
+    "task_unclaimed": _l("退回签收"), "task_completed": _l("办理完成"), "task_cancelled": _l("待办取消"),
+    "case_decided": _l("办结"), "case_withdrawn": _l("撤回申请"), "timer_fired": _l("期限届满"),
+    "applicant_notified": _l("告知申请人"), "deadline_recomputed": _l("期限重新计算"),
+    "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
+    "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
+    "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
+}
+# task form fields (app/cases/forms.py) and their choices
+FIELDS = {
+    "decision": _l("决定"), "reason": _l("理由"), "conditions": _l("使用条件(答复意见)"),
+    "note": _l("备注"), "done": _l("已完成汇聚"), "resource": _l("登记的资源编码"),
+    "received_on": _l("收到申请之日"), "action": _l("处理方式"), "reply_type": _l("答复类型"),
+    "content": _l("答复内容"), "agency": _l("负责该信息的机关"), "items": _l("需补正的事项"),
+    "third_party": _l("第三方"), "supplement_days": _l("补正期限(工作日)"),
+    "extension_days": _l("延长期限(工作日,不超过 20)"), "opinion": _l("第三方意见"),
+    "description": _l("补正内容"), "resolution": _l("协调结果"),
+}
+CHOICES = {
+    "approve": _l("同意"), "refuse": _l("不同意"), "can_aggregate": _l("能够满足(可汇聚)"),
+    "cannot": _l("无法满足"), "agree": _l("同意公开"), "disagree": _l("不同意公开"),
+    "reply": _l("答复"), "request_supplement": _l("一次性告知补正"),
+    "consult_third_party": _l("征求第三方意见"), "request_extension": _l("申请延长答复期限"),
+    "already_public": _l("已主动公开"), "disclosed": _l("予以公开"),
+    "partially_disclosed": _l("部分公开"), "not_disclosed": _l("不予公开"), "not_exist": _l("信息不存在"),
+    "not_our_agency": _l("非本机关负责"), "duplicate": _l("重复申请"), "special_law": _l("适用其他法律规定"),
+}
+DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
+             "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正")}
+
+
+def label(table: dict, code) -> str:
+    """The label of ``code``, or the code itself when it has none (a new value shows up)."""
+    return str(table.get(code, code)) if code is not None else ""

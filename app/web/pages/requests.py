@@ -1,0 +1,187 @@
+"""Applicants' and citizens' pages: file each kind of request, follow it, answer a
+supplement request, withdraw. Anyone who may read a case sees its page."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import catalog
+from app.cases import access, open_data, purchase, requests, share
+from app.cases.open_data import OPEN_TYPES
+from app.errors import AppError
+from app.extensions import db
+from app.models import Case, Resource
+from app.models.case import KINDS, STATUSES
+from app.web import bp
+from app.web.case_view import case_facts, clocks, history, open_tasks, outcome_facts
+from app.web.deadlines import today
+from app.web.errors import text_of
+from app.web.labels import OPEN_TYPES as OPEN_TYPE_LABELS, SHARE_TYPES as SHARE_TYPE_LABELS, label
+from app.web.session import current_user, login_required
+
+PER_PAGE = 50
+# kind -> the role that may file it (API.md "Requests")
+FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen"}
+TEXT_MAX = 4000
+
+
+@bp.get("/requests")
+@login_required()
+def request_list():
+    user = current_user()
+    query = access.visible_cases(user)
+    kind, status = request.args.get("kind"), request.args.get("status")
+    if kind in KINDS:
+        query = query.where(Case.kind == kind)
+    if status in STATUSES:
+        query = query.where(Case.status == status)
+    mine = request.args.get("mine") == "1"
+    if mine:
+        query = query.where(Case.applicant_id == user.id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    cases = db.session.scalars(query.order_by(Case.created_at.desc(), Case.id)
+                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).unique().all()
+    return render_template("requests.html", cases=cases, total=total, page=page, per_page=PER_PAGE,
+                           kind=kind, status=status, mine=mine, kinds=KINDS, statuses=STATUSES,
+                           can_file=[k for k, role in FILERS.items() if user.has_role(role)])
+
+
+@bp.get("/requests/new")
+@login_required("applicant", "citizen")
+def new_request():
+    user = current_user()
+    return render_template("request_new.html", kinds=[k for k, role in FILERS.items() if user.has_role(role)])
+
+
+def _resources(kind: str) -> list[Resource]:
+    query = catalog.visible(current_user(), select(Resource)).order_by(Resource.code)
+    if kind == "open_data":
+        query = query.where(Resource.open_type.in_(OPEN_TYPES))
+    return db.session.scalars(query).all()
+
+
+def _option(kind: str, resource: Resource) -> tuple[str, str]:
+    """A resource as the filer chooses it: name, code, how it is shared or opened, provider."""
+    how = label(OPEN_TYPE_LABELS, resource.open_type) if kind == "open_data" else \
+        label(SHARE_TYPE_LABELS, resource.effective_share_type(today()))
+    return resource.code, f"{resource.name}({resource.code})— {how} · {resource.provider.name}"
+
+
+def _form_page(kind: str, values=None, errors=None, status: int = 200):
+    options = [_option(kind, r) for r in _resources(kind)]
+    return render_template(f"request_{kind}.html", options=options, values=values or {},
+                           errors=errors or {}), status
+
+
+def _texts(form, required: tuple[str, ...], optional: tuple[str, ...] = (), limit: int = TEXT_MAX):
+    """Trimmed text fields and the complaints about them (required, too long)."""
+    values, errors = {}, {}
+    for name in required + optional:
+        value = form.get(name, "").strip()
+        if not value and name in required:
+            errors[name] = _("此项必填")
+        elif len(value) > limit:
+            errors[name] = _("内容过长")
+        values[name] = value or None
+    return values, errors
+
+
+@bp.route("/requests/new/<kind>", methods=["GET", "POST"])
+@login_required("applicant", "citizen")
+def file_request(kind: str):
+    user = current_user()
+    if kind not in FILERS:
+        abort(404)
+    if not user.has_role(FILERS[kind]):
+        abort(403)
+    if request.method == "GET":
+        return _form_page(kind)
+    values, errors, start = READERS[kind](request.form)
+    if errors:
+        flash(_("请检查标出的内容。"), "error")
+        return _form_page(kind, request.form, errors, 422)
+    try:
+        case = start(user, values)
+    except AppError as exc:
+        db.session.rollback()
+        flash(text_of(exc), "error")
+        return _form_page(kind, request.form, {}, exc.status)
+    flash(_("申请已提交。"), "info")
+    return redirect(url_for("web.case_page", case_id=case.id))
+
+
+def _read_share(form):
+    values, errors = _texts(form, ("resource", "purpose"), ("legal_basis", "green_reason"))
+    green = form.get("green_channel") == "on"
+    if green and not values["green_reason"]:
+        errors["green_reason"] = _("申请绿色通道须说明理由")
+    return values, errors, lambda user, v: share.start(
+        user, v["resource"], v["purpose"], v["legal_basis"], {"reason": v["green_reason"]} if green else None)
+
+
+def _read_open_data(form):
+    values, errors = _texts(form, ("resource", "purpose", "description", "channel"))
+    if values["channel"] and values["channel"] not in ("online", "in_person", "post"):
+        errors["channel"] = _("请选择列出的选项")
+    return values, errors, lambda user, v: open_data.start(user, v["resource"], v["purpose"], v["description"],
+                                                           v["channel"])
+
+
+def _read_purchase(form):
+    values, errors = _texts(form, ("title", "supplier", "description", "purpose", "budget_yuan"))
+    try:
+        budget = Decimal(values["budget_yuan"] or "")
+        if not budget.is_finite() or not 0 <= budget <= 10 ** 12:
+            raise InvalidOperation
+        values["budget_yuan"] = budget.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        errors.setdefault("budget_yuan", _("请填写金额,例如 120000.00"))
+    return values, errors, purchase.start
+
+
+READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read_purchase}
+
+
+@bp.get("/requests/<case_id>")
+@login_required()
+def case_page(case_id: str):
+    user = current_user()
+    case = access.case_for_reading(user, case_id)
+    tasks = open_tasks(case)
+    supplement = next((t for t in tasks if t.task_key == "applicant_supplement"), None)
+    return render_template("case.html", case=case, facts=case_facts(case), outcome=outcome_facts(case),
+                           clocks=clocks(case), tasks=tasks, history=history(case),
+                           workable={t.id for t in tasks if access.can_work_task(user, t)},
+                           is_applicant=case.applicant_id == user.id,
+                           supplement=supplement if case.applicant_id == user.id else None)
+
+
+@bp.post("/requests/<case_id>/withdraw")
+@login_required()
+def withdraw(case_id: str):
+    user = current_user()
+    access.case_for_reading(user, case_id)
+    requests.withdraw(user, case_id)
+    flash(_("申请已撤回。"), "info")
+    return redirect(url_for("web.case_page", case_id=case_id))
+
+
+@bp.post("/requests/<case_id>/supplement")
+@login_required()
+def supplement(case_id: str):
+    """补正 (政府信息公开条例 Art. 30): the applicant answers in their own words."""
+    user = current_user()
+    case = access.case_for_reading(user, case_id)
+    if case.applicant_id != user.id:
+        abort(403)
+    description = request.form.get("description", "").strip()
+    if not description or len(description) > TEXT_MAX:
+        flash(_("请填写补正内容。") if not description else _("内容过长"), "error")
+        return redirect(url_for("web.case_page", case_id=case_id))
+    open_data.supplement(user, case_id, description)
+    flash(_("补正材料已提交,答复期限自今日起重新计算。"), "info")
+    return redirect(url_for("web.case_page", case_id=case_id))

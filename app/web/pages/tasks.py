@@ -1,0 +1,91 @@
+"""The approvers' pages: the inbox (overdue first), a task with its form, claim and complete."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.cases import access, forms, tasks
+from app.errors import AppError
+from app.extensions import db
+from app.models import Case, HumanTask
+from app.web import bp
+from app.web.deadlines import due, inbox_rows
+from app.web.errors import text_of
+from app.web.case_view import case_facts
+from app.web.schema_form import data_from, field_errors, fields_of
+from app.web.session import current_user, login_required
+
+INBOX_LIMIT = 500
+FIELD_CODES = ("validation_error", "reason_required")  # their details name form fields
+
+
+@bp.get("/inbox")
+@login_required()
+def inbox():
+    user = current_user()
+    query = access.inbox(user)
+    show = request.args.get("show", "all")
+    if show == "mine":
+        query = query.where(HumanTask.assignee_id == user.id)
+    elif show == "unassigned":
+        query = query.where(HumanTask.assignee_id.is_(None))
+    found = db.session.scalars(query.order_by(HumanTask.due_date, HumanTask.created_at).limit(INBOX_LIMIT)).all()
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_({t.case_id for t in found})))}
+    return render_template("inbox.html", rows=inbox_rows(found), cases=cases, show=show)
+
+
+def _may_act(user, task: HumanTask) -> bool:
+    """Show the claim button and the form: an open task the user may work, held by nobody else."""
+    return task.state == "open" and access.can_work_task(user, task) and task.assignee_id in (None, user.id)
+
+
+def _task_page(task: HumanTask, values: dict | None = None, errors: dict | None = None, status: int = 200):
+    user = current_user()
+    case = db.session.get(Case, task.case_id)
+    schema = forms.form_for(task.task_key)
+    return render_template("task.html", task=task, case=case, facts=case_facts(case), task_due=due(task.due_date),
+                           can_work=_may_act(user, task), held_by_other=task.assignee_id not in (None, user.id),
+                           fields=fields_of(schema), values=values or {}, errors=errors or {}), status
+
+
+@bp.get("/tasks/<task_id>")
+@login_required()
+def task_page(task_id: str):
+    return _task_page(access.task_for_reading(current_user(), task_id))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required()
+def claim(task_id: str):
+    tasks.claim(current_user(), task_id)
+    flash(_("已签收,请办理。"), "info")
+    return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required()
+def unclaim(task_id: str):
+    tasks.unclaim(current_user(), task_id)
+    flash(_("已退回,其他同事可以签收。"), "info")
+    return redirect(url_for("web.inbox"))
+
+
+@bp.post("/tasks/<task_id>/complete")
+@login_required()
+def complete(task_id: str):
+    """Validated by the very schema the form was drawn from; a refusal is shown on the form."""
+    user = current_user()
+    task = access.task_for_reading(user, task_id)
+    schema = forms.form_for(task.task_key)
+    try:
+        case = tasks.complete(user, task_id, data_from(request.form, schema))
+    except AppError as exc:
+        if exc.status != 422:
+            raise
+        db.session.rollback()
+        flash(text_of(exc), "error")
+        errors = field_errors(exc.details) if exc.code in FIELD_CODES else {}
+        return _task_page(access.task_for_reading(user, task_id), request.form, errors, 422)
+    flash(_("已办结「%(name)s」。", name=task.name), "info")
+    return redirect(url_for("web.case_page", case_id=case.id))
