@@ -23,6 +23,7 @@ demo: migrate
 
 ## Install, migrate the embedded SQLite database, load demo data, deploy bpmn/, serve on :5000.
 run: demo
+	npm ci --prefix app/web --no-audit --no-fund --loglevel=error
 	@echo "Datashare Flow: http://127.0.0.1:5000  (API docs: http://127.0.0.1:5000/api/v1/docs)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
