@@ -130,7 +130,7 @@ def test_bpmn_edit_validate_and_deploy_a_new_version(person):
     admin = person("admin")
     admin.goto("/admin/bpmn/share_request")
     admin.wait_for_selector("#canvas[data-ready=true]")
-    assert admin.locator(".djs-palette").count() == 1
+    assert admin.get_attribute(".djs-palette .entry[data-action=hand-tool]", "aria-label") == "启动手动工具"  # zh-CN
     assert admin.locator(".djs-element[data-element-id=provider_review]").count() == 1
     assert admin.locator(".djs-element[data-element-id=provider]").count() == 1  # the lanes are drawn
 
