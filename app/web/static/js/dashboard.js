@@ -15,7 +15,7 @@
       xAxis: { type: 'category', data: series.names, axisLabel: { interval: 0, rotate: series.names.length > 4 ? 30 : 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: t.onTime, type: 'bar', stack: 'all', data: series.on_time, color: colors.onTime },
+        { name: t.onTime, type: 'bar', stack: 'all', data: series.on_time, color: colors.onTime, barMaxWidth: 56 },
         { name: t.late, type: 'bar', stack: 'all', data: series.late, color: colors.late },
         { name: t.openLate, type: 'bar', stack: 'all', data: series.open_late, color: colors.openLate },
       ],
