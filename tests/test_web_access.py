@@ -185,3 +185,25 @@ def test_vendor_files_are_served_only_from_the_known_packages(demo):
     if vendor.installed("bpmn-js"):
         response = pages.get("/vendor/bpmn-js/bpmn-modeler.production.min.js")
         assert response.status_code == 200 and "javascript" in response.mimetype
+
+
+# page -> the demo users who may open it (everyone else logged in gets 403)
+EVERYONE = {"admin", "auditor", "dsj_li", "ga_wang", "zrzy_sun", "citizen_he"}
+PAGE_ACCESS = {
+    "/inbox": EVERYONE, "/requests": EVERYONE, "/notifications": EVERYONE,
+    "/requests/new": {"zrzy_sun", "citizen_he"},
+    "/dashboard": {"admin", "auditor", "dsj_li"},
+    "/audit": {"admin", "auditor"},
+    "/admin": {"admin"}, "/admin/departments": {"admin"}, "/admin/users": {"admin"},
+    "/admin/calendar": {"admin"}, "/admin/calendar/2027": {"admin"}, "/admin/processes": {"admin"},
+    "/admin/bpmn/share_request": {"admin"},
+    "/admin/catalog": {"admin", "dsj_li"}, "/admin/catalog/GA-HJ-001": {"admin", "dsj_li"},
+}
+
+
+def test_who_may_open_each_page(demo):
+    for user in sorted(EVERYONE):
+        pages = Pages(demo, user)
+        for path, allowed in PAGE_ACCESS.items():
+            expected = 200 if user in allowed else 403
+            assert pages.get(path).status_code == expected, (user, path)

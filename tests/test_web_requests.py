@@ -154,7 +154,7 @@ def test_case_page_shows_sla_clocks_with_legal_basis_and_history(demo, api):
     page = Pages(demo, "zrzy_sun").text(f"/requests/{case['id']}")
     assert 'data-clock="provider_review"' in page
     assert "《东营市公共数据管理办法》第二十一条" in page and "2026-03-16" in page
-    assert "提交申请" in page and "生成待办" in page
+    assert "提出申请" in page and "生成待办" in page
 
 
 def test_provisional_deadlines_are_flagged(demo, api):

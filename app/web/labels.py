@@ -20,7 +20,7 @@ CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l
                 "breached": _l("已逾期")}
 SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
 EVENTS = {
-    "case_started": _l("提交申请"), "task_created": _l("生成待办"), "task_claimed": _l("签收"),
+    "case_started": _l("提出申请"), "task_created": _l("生成待办"), "task_claimed": _l("签收"),
     "task_unclaimed": _l("退回签收"), "task_completed": _l("办理完成"), "task_cancelled": _l("待办取消"),
     "case_decided": _l("办结"), "case_withdrawn": _l("撤回申请"), "timer_fired": _l("期限届满"),
     "applicant_notified": _l("告知申请人"), "deadline_recomputed": _l("期限重新计算"),
