@@ -207,3 +207,16 @@ def test_who_may_open_each_page(demo):
         for path, allowed in PAGE_ACCESS.items():
             expected = 200 if user in allowed else 403
             assert pages.get(path).status_code == expected, (user, path)
+
+
+def test_a_bug_on_a_page_is_a_logged_500_page_without_its_stack(demo, monkeypatch, caplog):
+    from app.web.pages import notifications
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(notifications.notifications, "for_user", broken)
+    response = Pages(demo, "ga_wang").get("/notifications")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and "服务器内部错误" in body and "secret detail" not in body
+    assert "unhandled error on a page" in caplog.text

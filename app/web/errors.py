@@ -2,6 +2,8 @@
 the page's language, with the right status; never a 500 and never a JSON body on a page."""
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -12,7 +14,9 @@ from app.extensions import db
 from app.web import bp
 from app.web.locale import message
 
-_HTTP_CODES = {400: "malformed_json", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+log = logging.getLogger(__name__)
+# a page sends forms, not JSON: a bad request is bad input
+_HTTP_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type"}
 
 
@@ -47,3 +51,12 @@ def _http_error(exc: HTTPException):
     code = _HTTP_CODES.get(status, "http_error")
     params = {"limit": current_app.config.get("MAX_CONTENT_LENGTH")} if status == 413 else {}
     return _page(status, code, message(code, **params))
+
+
+@bp.errorhandler(Exception)
+def _bug(exc: Exception):
+    """A 500 is a bug: logged with its stack, shown as a page without it."""
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    log.exception("unhandled error on a page")
+    return _page(500, "internal_error", message("internal_error"))
