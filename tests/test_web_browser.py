@@ -125,7 +125,7 @@ def test_conditional_share_across_applicant_and_approvers(person):
     assert applicant.locator("li.note[data-kind=decision]").count() == 1
 
 
-def test_bpmn_edit_validate_and_deploy_a_new_version(person):
+def test_bpmn_edit_validate_and_deploy_a_new_version(person, api):
     _needs_vendor_files()
     admin = person("admin")
     admin.goto("/admin/bpmn/share_request")
@@ -151,11 +151,21 @@ def test_bpmn_edit_validate_and_deploy_a_new_version(person):
         const registry = dsfModeler.get('elementRegistry');
         dsfModeler.get('modeling').updateLabel(registry.get('provider_review'), '提供单位审核(十个工作日)');
     }""")
+    # the review deadline lives in a script: edit it in the properties sidebar
+    admin.evaluate("() => dsfModeler.get('selection').select(dsfModeler.get('elementRegistry').get('start_review_clock'))")
+    script = admin.input_value("#prop-script")
+    assert 'sla_start("provider_review", "提供单位审核", 10,' in script
+    admin.fill("#prop-script", script.replace(", 10,", ", 12,"))
+    admin.click("#prop-apply")
+    shot(admin, "bpmn-2-properties")
     admin.click("#validate")
     admin.wait_for_selector("#result.ok")
     admin.click("#deploy")
     admin.wait_for_selector("#result.ok >> text=v2")
-    shot(admin, "bpmn-2-deployed")
+    shot(admin, "bpmn-3-deployed")
+    xml = api.get("/process-definitions/share_request/xml?version=2", "admin").get_data(as_text=True)
+    assert 'sla_start("provider_review", "提供单位审核", 12,' in xml and "提供单位审核(十个工作日)" in xml
+    assert 'xsi:type="bpmn:tFormalExpression"' in xml and "<bpmn:lane id=\"provider\"" in xml
 
     admin.goto("/admin/processes")
     versions = admin.locator("section.process[data-key=share_request] tr[data-version]")

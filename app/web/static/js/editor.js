@@ -84,6 +84,60 @@ async function send(url, busyText) {
   return body;
 }
 
+// A small properties sidebar: name, script, condition and dsf:clock of the selected element
+// (where this service's models keep their logic and their deadlines).
+const props = {
+  box: document.getElementById('props'), id: document.getElementById('prop-id'),
+  name: document.getElementById('prop-name'), script: document.getElementById('prop-script'),
+  condition: document.getElementById('prop-condition'), clock: document.getElementById('prop-clock'),
+  element: null,
+};
+
+function showField(which, visible) {
+  props.box.querySelector(`[data-for=${which}]`).hidden = !visible;
+}
+
+function inspect(element) {
+  props.element = element && element.type !== 'label' ? element : null;
+  if (props.box.hidden !== !props.element) {
+    props.box.hidden = !props.element;
+    modeler.get('canvas').resized(); // the canvas got narrower or wider
+  }
+  if (!props.element) return;
+  const bo = props.element.businessObject;
+  props.id.textContent = `${bo.id} · ${props.element.type.replace('bpmn:', '')}`;
+  props.name.value = bo.name || '';
+  props.script.value = bo.script || '';
+  props.condition.value = bo.conditionExpression ? bo.conditionExpression.body || '' : '';
+  props.clock.value = bo.get('dsf:clock') || '';
+  showField('script', props.element.type === 'bpmn:ScriptTask');
+  showField('condition', props.element.type === 'bpmn:SequenceFlow');
+  showField('clock', props.element.type === 'bpmn:UserTask');
+}
+
+function apply() {
+  const element = props.element;
+  if (!element) return;
+  const modeling = modeler.get('modeling');
+  const bo = element.businessObject;
+  if ((bo.name || '') !== props.name.value) modeling.updateLabel(element, props.name.value);
+  const changes = {};
+  if (element.type === 'bpmn:ScriptTask' && props.script.value !== (bo.script || '')) changes.script = props.script.value;
+  if (element.type === 'bpmn:SequenceFlow') {
+    const body = props.condition.value.trim();
+    const current = bo.conditionExpression ? bo.conditionExpression.body : '';
+    if (body !== (current || '')) {
+      changes.conditionExpression = body ? modeler.get('moddle').create('bpmn:FormalExpression', { body }) : undefined;
+    }
+  }
+  if (element.type === 'bpmn:UserTask' && props.clock.value.trim() !== (bo.get('dsf:clock') || '')) {
+    changes['dsf:clock'] = props.clock.value.trim() || undefined;
+  }
+  if (Object.keys(changes).length) modeling.updateProperties(element, changes);
+}
+
+modeler.get('eventBus').on('selection.changed', (event) => inspect(event.newSelection[0]));
+document.getElementById('prop-apply').addEventListener('click', apply);
 document.getElementById('validate').addEventListener('click', () => send(data.validateUrl, data.textChecking));
 document.getElementById('deploy').addEventListener('click', () => send(data.deployUrl, data.textDeploying));
 await open();
