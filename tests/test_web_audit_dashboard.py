@@ -59,10 +59,11 @@ def test_dashboard_figures_from_the_projections(demo, api):
     assert rep.paths["share"].on_time == 1 and rep.paths["share"].open_late == 1
     assert [o["request"] for o in rep.overdue] == [late["id"]] and rep.overdue[0]["late_by"] == 1
     assert rep.answer_days == {"提供单位审核": 0.0}
+    assert (rep.clocks["提供单位审核"].on_time, rep.clocks["提供单位审核"].open_late) == (1, 1)
     db.session.remove()
 
     page = Pages(demo, "dsj_li").text("/dashboard")  # the authority supervises (Art. 6)
     charts = json.loads(re.search(r'id="dashboard-data">(.*?)</script>', page, re.S).group(1))
     assert charts["paths"]["names"] == ["共享申请"] and charts["paths"]["open_late"] == [1]
-    assert late["id"] in page and "50.0%" in page
+    assert late["id"] in page and "50.0%" in page and 'id="table-clocks"' in page
     assert Pages(demo, "ga_wang").get("/dashboard").status_code == 403
