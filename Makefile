@@ -12,7 +12,11 @@ $(BIN)/flask: setup.cfg pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(BIN)/flask
 
-install: $(BIN)/flask
+# bpmn-js and ECharts for the pages, from the npm registry (served locally, never from a CDN).
+app/web/node_modules/.package-lock.json: app/web/package-lock.json
+	npm ci --prefix app/web --no-audit --no-fund --loglevel=error
+
+install: $(BIN)/flask app/web/node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -23,8 +27,7 @@ demo: migrate
 
 ## Install, migrate the embedded SQLite database, load demo data, deploy bpmn/, serve on :5000.
 run: demo
-	npm ci --prefix app/web --no-audit --no-fund --loglevel=error
-	@echo "Datashare Flow: http://127.0.0.1:5000  (API docs: http://127.0.0.1:5000/api/v1/docs)"
+	@echo "Datashare Flow: http://127.0.0.1:5000/login  (API docs: http://127.0.0.1:5000/api/v1/docs)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## The whole suite; on PostgreSQL when TEST_DATABASE_URL is set, else on SQLite.

@@ -66,8 +66,9 @@ def wants_english() -> bool:
     return best == "en"
 
 
-def message(code: str, **params) -> str:
-    """The message for ``code`` in the caller's language, with ``params`` filled in."""
+def message(code: str, /, **params) -> str:
+    """The message for ``code`` in the caller's language, with ``params`` filled in
+    (positional-only: a parameter may itself be called ``code``)."""
     zh, en = MESSAGES.get(code, (code, code))
     text = en if wants_english() else zh
     try:

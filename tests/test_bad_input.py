@@ -96,3 +96,11 @@ def test_paging_limits(api):
 def test_no_stack_trace_on_unknown_route(api):
     _error(api.get("/nothing-here", "auditor"), 404, "not_found")
     _error(api.call("DELETE", "/requests", "auditor"), 405, "method_not_allowed")
+
+
+def test_duplicates_are_409_not_500(api):
+    dept = {"code": "DY-GA", "name": "重复", "kind": "government", "region": "东营市"}
+    err = _error(api.post("/departments", "admin", json=dept), 409, "code_taken")
+    assert err["details"] == {"code": "DY-GA"}
+    resource = {"code": "GA-HJ-001", "name": "重复", "provider": "DY-GA", "share_type": "unconditional"}
+    _error(api.post("/resources", "admin", json=resource), 409, "code_taken")
