@@ -58,10 +58,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+LANG_COOKIE = "dsf_lang"  # set by the pages' language switch: "zh_CN" or "en"
+
+
 def wants_english() -> bool:
-    """True when the client prefers English over Chinese."""
+    """True when the client prefers English: the language the user chose on the pages (a
+    cookie), else Accept-Language; Chinese by default."""
     if not has_request_context():
         return False
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in ("zh_CN", "en"):
+        return chosen == "en"
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
     return best == "en"
 

@@ -8,7 +8,7 @@ from app import auth
 from app.api.common import page
 from app.api.schemas import DefinitionArgs, DefinitionList, DefinitionOut, PageArgs, VersionArgs
 from app.cases import definitions
-from app.errors import AppError, not_found
+from app.errors import AppError
 from app.extensions import db
 from app.models import ProcessDefinition
 
@@ -63,26 +63,16 @@ def deploy():
     return {**items[0], "items": items}
 
 
-def _version(key: str, version: int | None) -> ProcessDefinition:
-    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
-    query = query.where(ProcessDefinition.version == version) if version else \
-        query.order_by(ProcessDefinition.version.desc())
-    definition = db.session.scalars(query.limit(1)).first()
-    if definition is None:
-        raise not_found(key=key, version=version)
-    return definition
-
-
 @blp.get("/process-definitions/<key>")
 @auth.require("admin", "auditor")
 @blp.arguments(VersionArgs, location="query")
 @blp.response(200, DefinitionOut)
 def get_definition(args, key):
-    return _out(_version(key, args.get("version")))
+    return _out(definitions.version(key, args.get("version")))
 
 
 @blp.get("/process-definitions/<key>/xml")
 @auth.require("admin", "auditor")
 @blp.arguments(VersionArgs, location="query")
 def get_xml(args, key):
-    return Response(_version(key, args.get("version")).xml, mimetype="application/xml")
+    return Response(definitions.version(key, args.get("version")).xml, mimetype="application/xml")

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.cases.lanes import LANE_ROLES
 from app.engine.deploy import BpmnInvalid, check_model, checksum
-from app.errors import AppError
+from app.errors import AppError, not_found
 from app.extensions import db
 from app.models import ProcessDefinition
 from app.services import clock
@@ -41,6 +41,17 @@ def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefi
                        {"key": definition.key, "version": definition.version,
                         "checksum": definition.checksum}, now)
     return created
+
+
+def version(key: str, number: int | None = None) -> ProcessDefinition:
+    """Version ``number`` of process ``key`` (the latest when None); 404 when there is none."""
+    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    query = query.where(ProcessDefinition.version == number) if number else \
+        query.order_by(ProcessDefinition.version.desc())
+    found = db.session.scalars(query.limit(1)).first()
+    if found is None:
+        raise not_found(key=key, version=number)
+    return found
 
 
 def latest(key: str) -> ProcessDefinition:

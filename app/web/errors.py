@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from app.errors import AppError
 from app.extensions import db
 from app.web import bp
-from app.web.locale import message
+from app.i18n import message
 
 log = logging.getLogger(__name__)
 # a page sends forms, not JSON: a bad request is bad input

@@ -9,21 +9,16 @@ from urllib.parse import urlsplit
 from flask import Flask, redirect, request
 from flask_babel import Babel, get_locale
 
-from app.i18n import MESSAGES
+from app.i18n import LANG_COOKIE as COOKIE, wants_english
 from app.web import bp
 
-COOKIE = "dsf_lang"
 LOCALES = ("zh_CN", "en")
 TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
 babel = Babel()
 
 
 def select_locale() -> str:
-    chosen = request.cookies.get(COOKIE)
-    if chosen in LOCALES:
-        return chosen
-    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
-    return "en" if best == "en" else "zh_CN"
+    return "en" if wants_english() else "zh_CN"
 
 
 def install(app: Flask) -> None:
@@ -35,18 +30,6 @@ def install(app: Flask) -> None:
 
 def english() -> bool:
     return get_locale().language == "en"
-
-
-def message(_code: str, **params) -> str:
-    """An error or notice message of app/i18n.py in the page's language (the API picks its
-    language from Accept-Language alone; a page also honours the language switch). The code
-    is positional-only in spirit: details may themselves hold a ``code`` (e.g. code_taken)."""
-    zh, en = MESSAGES.get(_code, (_code, _code))
-    text = en if english() else zh
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError):
-        return text
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -9,7 +9,7 @@ from app import notifications
 from app.services import calendar
 from app.web import bp
 from app.web.deadlines import today
-from app.web.locale import message
+from app.i18n import message
 from app.web.session import current_user, login_required
 
 

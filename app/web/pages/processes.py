@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.cases import definitions
-from app.errors import AppError, not_found
+from app.errors import AppError
 from app.extensions import db
 from app.models import ProcessDefinition
 from app.web import bp
@@ -22,16 +22,6 @@ def _versions() -> dict[str, list[ProcessDefinition]]:
                                                                    ProcessDefinition.version.desc())):
         out.setdefault(d.key, []).append(d)
     return out
-
-
-def _definition(key: str, version: int | None = None) -> ProcessDefinition:
-    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
-    query = query.where(ProcessDefinition.version == version) if version else \
-        query.order_by(ProcessDefinition.version.desc())
-    found = db.session.scalars(query.limit(1)).first()
-    if found is None:
-        raise not_found(key=key, version=version)
-    return found
 
 
 @bp.route("/admin/processes", methods=["GET", "POST"])
@@ -56,15 +46,15 @@ def admin_processes():
 @bp.get("/admin/bpmn/<key>")
 @login_required("admin")
 def bpmn_editor(key: str):
-    definition = _definition(key, request.args.get("version", type=int))
-    latest = _definition(key)
+    definition = definitions.version(key, request.args.get("version", type=int))
+    latest = definitions.version(key)
     return render_template("admin/editor.html", definition=definition, latest=latest)
 
 
 @bp.get("/admin/bpmn/<key>/xml")
 @login_required("admin", "auditor")
 def bpmn_xml(key: str):
-    definition = _definition(key, request.args.get("version", type=int))
+    definition = definitions.version(key, request.args.get("version", type=int))
     return Response(definition.xml, mimetype="application/xml")
 
 
