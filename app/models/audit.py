@@ -16,7 +16,7 @@ class AuditEvent(db.Model):
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=False)
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # date-range exports
     actor: Mapped[str] = mapped_column(String(64))
     type: Mapped[str] = mapped_column(String(64))
     element: Mapped[str | None] = mapped_column(String(128))
