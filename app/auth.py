@@ -9,11 +9,11 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from app.errors import AppError, forbidden
 from app.extensions import db
-from app.models import ApiToken, User
+from app.models import ApiToken, LoginFailure, User
 from app.services import clock
 
 
@@ -39,6 +39,29 @@ def check_password(user: User | None, password: str) -> bool:
         return hasher.verify(stored, password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def authenticate(username: str, password: str) -> User:
+    """The user whose password this is. After MAX_FAILURES failed tries for a username
+    within FAILURE_WINDOW, further tries are refused (429) until the window has passed, so a
+    password cannot be guessed online; a success clears the count."""
+    now = clock().now()
+    name = username[:64]
+    recent = db.session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.username == name, LoginFailure.at > now - FAILURE_WINDOW))
+    if recent >= MAX_FAILURES:
+        raise AppError("too_many_attempts", 429, minutes=int(FAILURE_WINDOW.total_seconds() // 60))
+    user = db.session.scalar(select(User).where(User.username == name))
+    if not check_password(user, password):
+        db.session.add(LoginFailure(username=name, at=now))
+        db.session.commit()
+        raise AppError("bad_credentials", 401)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+    return user
 
 
 def _digest(token: str) -> str:

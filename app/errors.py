@@ -48,7 +48,7 @@ def conflict(code: str = "conflict", details: dict | None = None, **params) -> A
 
 _HTTP_CODES = {400: "malformed_json", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large",
-               415: "unsupported_media_type", 422: "validation_error"}
+               415: "unsupported_media_type", 422: "validation_error", 429: "too_many_attempts"}
 
 
 def _from_http(exc: HTTPException):

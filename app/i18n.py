@@ -7,6 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validation_error": ("提交的数据不符合要求", "The submitted data is invalid"),
     "unauthorized": ("未登录或登录已过期", "Not logged in, or the session has expired"),
     "bad_credentials": ("用户名或密码错误", "Wrong username or password"),
+    "too_many_attempts": ("登录失败次数过多,请 {minutes} 分钟后再试", "Too many failed logins; try again in {minutes} minutes"),
     "forbidden": ("无权执行此操作", "You are not allowed to do this"),
     "not_found": ("对象不存在或不可见", "Not found, or not visible to you"),
     "method_not_allowed": ("不支持该请求方法", "Method not allowed"),

@@ -138,3 +138,21 @@ def test_citizens_see_only_the_open_part_of_the_catalog(api):
     assert codes == {"SCJG-QY-001", "SCJG-XY-002", "ZRZY-BDC-001"}
     assert api.get("/resources/GA-HJ-001", "citizen_he").status_code == 404
     assert api.ok("GET", "/resources", "ga_wang")["total"] == 6
+
+
+def test_repeated_wrong_passwords_are_refused_for_a_while(api):
+    from datetime import timedelta
+
+    wrong = {"username": "ga_wang", "password": "guess"}
+    for _ in range(5):
+        assert api.post("/auth/login", json=wrong).status_code == 401
+    resp = api.post("/auth/login", json={"username": "ga_wang", "password": "demo-pass-2026"})
+    assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "too_many_attempts"
+    assert api.post("/auth/login", json={"username": "ga_chen", "password": "demo-pass-2026"}).status_code == 200
+    api.set_clock(at(2026, 3, 2, 9) + timedelta(minutes=16))
+    assert api.post("/auth/login", json={"username": "ga_wang", "password": "demo-pass-2026"}).status_code == 200
+    # a success clears the count
+    for _ in range(4):
+        api.post("/auth/login", json=wrong)
+    assert api.post("/auth/login", json={"username": "ga_wang", "password": "demo-pass-2026"}).status_code == 200
+    assert api.post("/auth/login", json=wrong).status_code == 401

@@ -1,14 +1,11 @@
 """Login, self-registration, the caller's own identity."""
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from app import auth
 from app.api import present
 from app.api.schemas import Login, LoginOut, Register, UserOut
-from app.errors import AppError
 from app.extensions import db
 from app.identity import create_user
-from app.models import User
 
 blp = Blueprint("auth", __name__, description="登录与身份 Login and identity")
 
@@ -17,9 +14,7 @@ blp = Blueprint("auth", __name__, description="登录与身份 Login and identit
 @blp.arguments(Login)
 @blp.response(200, LoginOut)
 def login(body):
-    user = db.session.scalar(select(User).where(User.username == body["username"]))
-    if not auth.check_password(user, body["password"]):
-        raise AppError("bad_credentials", 401)
+    user = auth.authenticate(body["username"], body["password"])
     token = auth.issue_token(user)
     db.session.commit()
     return {"token": token, "user": present.user(user)}

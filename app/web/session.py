@@ -6,7 +6,6 @@ import functools
 from datetime import datetime, timedelta
 
 from flask import abort, current_app, redirect, request, session, url_for
-from sqlalchemy import select
 
 from app import auth
 from app.extensions import db
@@ -16,11 +15,10 @@ from app.services import clock
 _CACHE = "dsf.web_user"
 
 
-def log_in(username: str, password: str) -> User | None:
-    """The user when the password is right; the session then names them (and nothing else)."""
-    user = db.session.scalar(select(User).where(User.username == username))
-    if not auth.check_password(user, password):
-        return None
+def log_in(username: str, password: str) -> User:
+    """The user when the password is right (else AppError: 401, or 429 after repeated
+    failures); the session then names them (and nothing else)."""
+    user = auth.authenticate(username, password)
     session.clear()
     hours = current_app.config["DSF_TOKEN_HOURS"]
     session["uid"] = user.id

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.errors import AppError
 from app.extensions import db
 from app.web import bp
+from app.web.errors import text_of
 from app.web.locale import safe_next
 from app.web.session import current_user, log_in, log_out, login_required
 
@@ -34,12 +36,14 @@ def login():
     if request.method == "GET":
         return render_template("login.html", next=safe_next(request.args.get("next"), ""))
     username = request.form.get("username", "").strip()
-    user = log_in(username, request.form.get("password", ""))
-    db.session.rollback()
-    if user is None:
-        flash(_("用户名或密码错误"), "error")
+    try:
+        user = log_in(username, request.form.get("password", ""))
+        db.session.commit()
+    except AppError as exc:
+        db.session.rollback()
+        flash(text_of(exc), "error")
         return render_template("login.html", username=username,
-                               next=safe_next(request.form.get("next"), "")), 401
+                               next=safe_next(request.form.get("next"), "")), exc.status
     return redirect(safe_next(request.form.get("next"), home_of(user)))
 
 
