@@ -136,3 +136,20 @@ def test_process_definitions_list_upload_and_editor_endpoints(demo):
     assert refused.status_code == 400 and "流程模型无效" in refused.get_data(as_text=True)
     assert Pages(demo, "auditor").get("/admin/bpmn/share_request").status_code == 403
     assert Pages(demo, "auditor").get("/admin/bpmn/share_request/xml").status_code == 200
+
+
+def test_incidents_page_lists_and_retries_failed_timers(demo, api):
+    from app.models import TimerJob
+
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    job = _one(select(TimerJob).where(TimerJob.case_id == case["id"]))
+    db.session.query(TimerJob).filter_by(id=job.id).update(
+        {"state": "incident", "attempts": 3, "last_error": "engine_error: 模拟故障"})
+    db.session.commit()
+    admin = Pages(demo, "admin")
+    page = admin.text("/admin/incidents")
+    assert "模拟故障" in page and job.id in page
+    assert admin.post("/admin/incidents", {"job": job.id}).status_code == 302
+    assert _one(select(TimerJob).where(TimerJob.id == job.id)).state == "waiting"
+    assert "没有待处理的故障" in admin.text("/admin/incidents")
+    assert Pages(demo, "ga_wang").get("/admin/incidents").status_code == 403

@@ -21,6 +21,7 @@ from app.models import CalendarYear, Department, ProcessDefinition, Resource, Us
 from app.models.catalog import OPEN_TYPES, SHARE_TYPES
 from app.models.identity import DEPARTMENT_KINDS, ROLES
 from app.services import calendar
+from app.timers import incidents
 from app.web import bp
 from app.web.deadlines import today
 from app.web.errors import text_of
@@ -43,6 +44,7 @@ def admin_index():
     counts = {name: db.session.scalar(select(func.count()).select_from(model))
               for name, model in (("departments", Department), ("users", User), ("resources", Resource),
                                   ("definitions", ProcessDefinition))}
+    counts["incidents"] = db.session.scalar(select(func.count()).select_from(incidents.open_incidents().subquery()))
     return render_template("admin/index.html", counts=counts)
 
 
@@ -260,3 +262,20 @@ def admin_calendar_year(year: int):
     loaded = db.session.get(CalendarYear, year)
     return render_template("admin/calendar_year.html", year=year, schedule=schedule, loaded=loaded,
                            result=result, problems=problems, values=request.form), status
+
+
+# -- incidents -------------------------------------------------------------------------
+@bp.route("/admin/incidents", methods=["GET", "POST"])
+@login_required("admin")
+def admin_incidents():
+    """Timers that failed after their retries (运维故障), with a retry button each."""
+    if request.method == "POST":
+        try:
+            incidents.retry(request.form.get("job", ""), current_user().username)
+            flash(_("已重新排队,将在下次调度时执行"), "info")
+        except AppError as exc:
+            db.session.rollback()
+            flash(text_of(exc), "error")
+        return redirect(url_for("web.admin_incidents"))
+    jobs = db.session.scalars(incidents.open_incidents()).all()
+    return render_template("admin/incidents.html", jobs=jobs)
