@@ -13,10 +13,14 @@ $(BIN)/flask: setup.cfg pyproject.toml
 	touch $(BIN)/flask
 
 # bpmn-js and ECharts for the pages, from the npm registry (served locally, never from a CDN).
-app/web/node_modules/.package-lock.json: app/web/package-lock.json
-	npm ci --prefix app/web --no-audit --no-fund --loglevel=error
+# Installed outside app/ (in the gitignored .web-assets/) so app/ holds only our own code.
+WEB_ASSETS := .web-assets
+$(WEB_ASSETS)/node_modules/.package-lock.json: app/web/package.json app/web/package-lock.json
+	mkdir -p $(WEB_ASSETS)
+	cp app/web/package.json app/web/package-lock.json $(WEB_ASSETS)/
+	npm ci --prefix $(WEB_ASSETS) --no-audit --no-fund --loglevel=error
 
-install: $(BIN)/flask app/web/node_modules/.package-lock.json
+install: $(BIN)/flask $(WEB_ASSETS)/node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -3,8 +3,8 @@
 Server-rendered Jinja pages on the domain layer (app/cases, app/catalog.py, app/identity.py,
 app/audit): never SpiffWorkflow, never HTTP to ourselves. The login is a session cookie,
 separate from the API's bearer tokens; every form POST carries a CSRF token (the JSON API
-under /api/v1 is left alone). Browser assets come from app/web/node_modules (``npm ci
---prefix app/web``) and app/web/static: nothing is fetched from the internet.
+under /api/v1 is left alone). Browser assets come from .web-assets/node_modules (``make install``
+runs ``npm ci`` on app/web/package.json there) and app/web/static: nothing is fetched from the internet.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Third-party browser files (bpmn-js, its translations, ECharts) served from
-app/web/node_modules, installed by ``npm ci --prefix app/web``: local files only, no CDN.
+.web-assets/node_modules (the npm packages of app/web/package.json, installed there by
+``make install``): local files only, no CDN.
 Only the folders named here are reachable."""
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from flask import abort, send_from_directory, url_for
 
 from app.web import bp
 
-NODE_MODULES = os.path.join(os.path.dirname(__file__), "node_modules")
+NODE_MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+                            ".web-assets", "node_modules")
 # URL name -> (npm package, folder inside it)
 PACKAGES = {
     "bpmn-js": ("bpmn-js", "dist"),
