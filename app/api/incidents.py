@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from app import auth
 from app.api.common import page
-from app.api.schemas import PageArgs
+from app.api.schemas import PageArgs, page_of
 from app.models import TimerJob
 from app.timers import incidents
 
@@ -24,9 +24,7 @@ class IncidentOut(Schema):
     last_error = fields.String(allow_none=True)
 
 
-class IncidentList(Schema):
-    items = fields.List(fields.Nested(IncidentOut))
-    total = fields.Integer()
+IncidentList = page_of(IncidentOut, "IncidentList")
 
 
 def _out(job: TimerJob) -> dict:

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app import auth, notifications
+from app.api.schemas import page_of
 from app.engine.clock import local_date
 from app.services import calendar, clock, timezone
 
@@ -19,9 +20,7 @@ class Notification(Schema):
     data = fields.Dict()
 
 
-class NotificationList(Schema):
-    items = fields.List(fields.Nested(Notification))
-    total = fields.Integer()
+NotificationList = page_of(Notification, "NotificationList")
 
 
 @blp.get("/notifications")

@@ -15,6 +15,11 @@ def Code(**kw) -> fields.String:  # noqa: N802
     return fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{1,64}$"), **kw)
 
 
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    """The ``{"items": [...], "total": n}`` envelope of every list (API.md "Lists")."""
+    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "total": fields.Integer()}, name=name)
+
+
 class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -110,9 +115,7 @@ class ResourceOut(ResourceIn):
     effective_share_type = fields.String()
 
 
-class ResourceList(Schema):
-    items = fields.List(fields.Nested(ResourceOut))
-    total = fields.Integer()
+ResourceList = page_of(ResourceOut, "ResourceList")
 
 
 # -- requests ---------------------------------------------------------------
@@ -220,9 +223,7 @@ class RequestOut(Schema):
     sla = fields.List(fields.Nested(SlaOut))
 
 
-class RequestList(Schema):
-    items = fields.List(fields.Nested(RequestOut))
-    total = fields.Integer()
+RequestList = page_of(RequestOut, "RequestList")
 
 
 # -- tasks ------------------------------------------------------------------
@@ -249,9 +250,7 @@ class TaskOut(Schema):
     form = fields.Dict()
 
 
-class TaskList(Schema):
-    items = fields.List(fields.Nested(TaskOut))
-    total = fields.Integer()
+TaskList = page_of(TaskOut, "TaskList")
 
 
 # -- process definitions ----------------------------------------------------
@@ -263,9 +262,7 @@ class DefinitionOut(Schema):
     deployed_by = fields.String()
 
 
-class DefinitionList(Schema):
-    items = fields.List(fields.Nested(DefinitionOut))
-    total = fields.Integer()
+DefinitionList = page_of(DefinitionOut, "DefinitionList")
 
 
 class DefinitionArgs(Schema):
