@@ -58,7 +58,6 @@ def _uploaded_xml() -> bytes:
 def deploy():
     """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process."""
     created = definitions.deploy(_uploaded_xml(), auth.current_user().username)
-    db.session.commit()
     items = [{"key": d.key, "version": d.version} for d in created]
     return {**items[0], "items": items}
 

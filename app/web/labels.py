@@ -26,6 +26,7 @@ EVENTS = {
     "applicant_notified": _l("告知申请人"), "deadline_recomputed": _l("期限重新计算"),
     "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
+    "definition_deployed": _l("部署流程"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
 }
 # task form fields (app/cases/forms.py) and their choices
