@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import exists, or_, select
 
-from app.errors import forbidden, not_found
+from app.cases.lanes import APPLICANT_LANES
+from app.errors import AppError, forbidden, not_found
 from app.extensions import db
 from app.models import Case, HumanTask, User
 
@@ -55,6 +56,14 @@ def check_can_work(user: User, task: HumanTask) -> None:
         raise not_found(task=task.id)
     if not can_work_task(user, task):
         raise forbidden(task=task.id, role=task.role)
+
+
+def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
+    """Separation of duties: nobody works a task of a case they filed (403 ``own_case``),
+    except the tasks in the applicant's own lanes, which are the filer's own work."""
+    lane = (case.definition.elements or {}).get(task.task_key, {}).get("lane")
+    if case.applicant_id == user.id and lane not in APPLICANT_LANES:
+        raise AppError("own_case", 403, {"task": task.id, "request": case.id})
 
 
 def inbox(user: User):
