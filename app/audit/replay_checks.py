@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.cases.lanes import LANE_ROLES
 from app.cases.projection import task_clock
 from app.extensions import db
+from app.grants.register import creates_grant
 from app.models import HumanTask, TimerJob, User
 from app.services import engine
 
@@ -97,6 +98,10 @@ class ProjectedState:
         expected = [] if (self.status, self.outcome) == before else [{"status": self.status, "outcome": self.outcome}]
         if decided != expected:
             raise Diverged(seq, "case_decided", expected, decided)
+        granted = sum(1 for e in command.outputs if e.type == "grant_created")
+        due = 1 if creates_grant(case.kind, before[0], self.status) else 0
+        if granted != due:
+            raise Diverged(seq, "grant_created", due, granted)
 
     def _new_task(self, case, snap, spiff_id: str, element: str) -> ReplayTask:
         lane = case.definition.elements.get(element, {}).get("lane")
