@@ -133,3 +133,13 @@ def test_a_grant_made_under_an_emergency_expires_with_it(api):
     assert _events(later["id"], "case_started")[0].data["catalog"]["emergency_until"] is None
     replay = api.ok("POST", f"/requests/{case['id']}/replay", "auditor")
     assert replay["consistent"] is True, replay["divergence"]
+
+
+def test_replay_notices_a_granted_case_without_its_grant_row(api):
+    case = api.share("zrzy_sun", "SCJG-QY-001")
+    row = db.session.scalar(select(Grant).where(Grant.case_id == case["id"]))
+    db.session.delete(row)
+    db.session.commit()
+    replay = api.ok("POST", f"/requests/{case['id']}/replay", "auditor")
+    assert replay["consistent"] is False
+    assert replay["divergence"] == {"seq": None, "what": "grants", "expected": 1, "found": 0}

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask
+from tests.web_support import Pages
 
 
 def _state(case_id):
@@ -31,6 +32,13 @@ def test_a_dual_role_filer_cannot_approve_his_own_request_a_colleague_can(api):
         assert resp.status_code == 403, resp.get_json()
         assert resp.get_json()["error"]["code"] == "own_case"
     assert _state(case["id"]) == before  # nothing changed, nothing recorded
+    # the pages offer him no form, and refuse the post all the same
+    pages = Pages(api.app, "ga_dual")
+    assert f"/tasks/{task['id']}/complete" not in pages.text(f"/tasks/{task['id']}")
+    refused = pages.post(f"/tasks/{task['id']}/complete", {"decision": "approve"})
+    assert refused.status_code == 403 and "职责分离" in refused.get_data(as_text=True)
+    assert _state(case["id"]) == before
+    assert f"/tasks/{task['id']}/complete" in Pages(api.app, "ga_wang").text(f"/tasks/{task['id']}")
     assert api.ok("GET", "/grants", "ga_dual")["total"] == 0
     done = api.ok("POST", f"/tasks/{task['id']}/complete", "ga_wang", json={"decision": "approve", "conditions": "限户籍核查"})
     assert done["status"] == "granted"

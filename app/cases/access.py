@@ -58,11 +58,16 @@ def check_can_work(user: User, task: HumanTask) -> None:
         raise forbidden(task=task.id, role=task.role)
 
 
-def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
-    """Separation of duties: nobody works a task of a case they filed (403 ``own_case``),
-    except the tasks in the applicant's own lanes, which are the filer's own work."""
+def is_own_case(user: User, task: HumanTask, case: Case) -> bool:
+    """Separation of duties: a task of a case ``user`` filed, outside the applicant's own lanes
+    (those are the filer's own work, e.g. a supplement or a purchase's catalog registration)."""
     lane = (case.definition.elements or {}).get(task.task_key, {}).get("lane")
-    if case.applicant_id == user.id and lane not in APPLICANT_LANES:
+    return case.applicant_id == user.id and lane not in APPLICANT_LANES
+
+
+def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
+    """Nobody works a task of a case they filed: 403 ``own_case``."""
+    if is_own_case(user, task, case):
         raise AppError("own_case", 403, {"task": task.id, "request": case.id})
 
 
