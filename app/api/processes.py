@@ -9,7 +9,6 @@ from app.api.common import page
 from app.api.schemas import DefinitionArgs, DefinitionList, DefinitionOut, PageArgs, VersionArgs
 from app.cases import definitions
 from app.errors import AppError
-from app.extensions import db
 from app.models import ProcessDefinition
 
 blp = Blueprint("processes", __name__, description="流程定义 Process definitions")

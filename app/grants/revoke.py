@@ -2,8 +2,6 @@
 the grant's case with the reason."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from app.cases.uow import UnitOfWork
 from app.errors import conflict, forbidden, not_found
 from app.extensions import db

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.extensions import db
 from app.cases.history import events_of, public_timeline
+from app.extensions import db
 from app.models import Case, HumanTask, Resource
 from app.web.deadlines import clock_view, today
 from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, label

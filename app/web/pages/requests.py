@@ -12,17 +12,17 @@ from app import catalog
 from app.cases import access, open_data, purchase, requests, share
 from app.cases.history import sees_full_history
 from app.cases.open_data import OPEN_TYPES
-from app.grants.views import of_case as grants_of
 from app.errors import AppError
 from app.extensions import db
+from app.grants.views import of_case as grants_of
 from app.models import Case, Resource
 from app.models.case import KINDS, STATUSES
 from app.web import bp
 from app.web.case_view import case_facts, clocks, history, open_tasks, outcome_facts
 from app.web.deadlines import today
-from app.web.pages.grants import rows as grant_rows
 from app.web.errors import text_of
 from app.web.labels import OPEN_TYPES as OPEN_TYPE_LABELS, SHARE_TYPES as SHARE_TYPE_LABELS, label
+from app.web.pages.grants import rows as grant_rows
 from app.web.session import current_user, login_required
 
 PER_PAGE = 50
