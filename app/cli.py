@@ -39,10 +39,9 @@ def deploy_bpmn(directory: str) -> None:
     from app.cases.definitions import deploy_directory
 
     try:
-        created = deploy_directory(directory)
+        created = deploy_directory(directory)  # one unit of work, actor "system"
     except AppError as exc:
         raise click.ClickException(f"{exc.code}: {exc.details}") from None
-    db.session.commit()
     for d in created:
         click.echo(f"deployed {d.key} v{d.version}")
 

@@ -56,6 +56,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
                                "Give a request id (case) or a date range (from/to)"),
     "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
+    # -- grants
+    "own_case": ("不得办理本人提出的申请事项(职责分离)", "You cannot work on a request you filed yourself (separation of duties)"),
+    "grant_not_active": ("该授权已不在有效状态(当前状态:{state})", "The grant is no longer active (state: {state})"),
 }
 
 

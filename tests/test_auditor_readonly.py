@@ -53,6 +53,7 @@ BODIES = {
     "identity.add_user": {"json": {"username": "aud2", "password": "a-long-password", "display_name": "x",
                                    "department": "DY-GA", "roles": ["approver"]}},
     "calendar.put_year": {"json": _schedule_2027()},
+    "grants.revoke": {"json": {"reason": "审计员尝试撤销"}},
     "processes.deploy": {"data": (ROOT / "bpmn" / "share_request.bpmn").read_bytes(),
                          "content_type": "application/xml"},
 }
@@ -61,8 +62,11 @@ QUERIES = {"calendar.add_working_days": "?start=2026-03-02&days=10", "audit.expo
 
 @pytest.fixture()
 def world(api):
-    """Real ids for every path parameter: a pending case with an open task, an incident."""
+    """Real ids for every path parameter: a pending case with an open task, an incident, a grant."""
     case = api.share("zrzy_sun", "GA-HJ-001")
+    grant = api.share("kl_mz_wu", "SCJG-QY-001")  # unconditional: granted at filing
+    grant_id = api.ok("GET", "/grants", "kl_mz_wu")["items"][0]["id"]
+    assert grant["status"] == "granted"
     api.set_clock(at(2026, 3, 18, 9))
     api.run_timers()
     job = db.session.scalar(select(TimerJob.id).where(TimerJob.case_id == case["id"]))
@@ -70,7 +74,8 @@ def world(api):
     db.session.commit()
     api.token("auditor")
     return {"case_id": case["id"], "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
-            "key": "share_request", "year": "2026", "job_id": job, "filename": "swagger-ui.css"}
+            "key": "share_request", "year": "2026", "job_id": job, "filename": "swagger-ui.css",
+            "grant_id": grant_id}
 
 
 def _routes(app, methods: set[str]):
@@ -107,7 +112,7 @@ def test_every_mutating_route_is_refused_to_the_auditor_and_changes_nothing(api,
         assert resp.get_json()["error"]["code"] in ("forbidden", "not_found", "method_not_allowed")
     assert _database() == before
     assert {"tasks.complete", "tasks.claim", "requests.withdraw", "processes.deploy",
-            "identity.add_user"} <= set(tried)
+            "identity.add_user", "grants.revoke"} <= set(tried)
 
 
 def test_the_exclusions_are_real_routes(api):

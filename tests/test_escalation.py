@@ -43,7 +43,7 @@ def test_late_approval_still_grants_and_the_clock_stays_breached(api):
     assert done["sla"][0]["state"] == "breached"
     assert done["open_tasks"] == []  # the coordination ends with the decision
     types = [e["type"] for e in api.ok("GET", f"/requests/{case['id']}/history", "auditor")["events"]]
-    assert "timer_fired" in types and types[-2:] == ["task_cancelled", "case_decided"]
+    assert "timer_fired" in types and types[-3:] == ["task_cancelled", "case_decided", "grant_created"]
 
 
 def test_approval_in_time_is_met_and_cancels_the_timer(api):

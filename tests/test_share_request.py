@@ -61,7 +61,7 @@ def test_history_records_every_command(api):
     api.ok("POST", f"/tasks/{task['id']}/complete", "ga_wang", json={"decision": "approve"})
     events = api.ok("GET", f"/requests/{case['id']}/history", "auditor")["events"]
     types = [e["type"] for e in events]
-    assert types == ["case_started", "task_created", "task_completed", "case_decided"]
+    assert types == ["case_started", "task_created", "task_completed", "case_decided", "grant_created"]
     assert events[2]["actor"] == "ga_wang" and events[2]["element"] == "provider_review"
     assert events[1]["prev_hash"] == events[0]["hash"]
     assert events[3]["data"]["status"] == "granted"

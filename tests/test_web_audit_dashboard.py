@@ -23,7 +23,8 @@ def test_audit_case_page_has_the_timeline_and_the_diagram_steps(demo, api):
     case = _decided_share(api)
     page = Pages(demo, "auditor").text(f"/audit/requests/{case['id']}")
     steps = json.loads(re.search(r'<script type="application/json" id="steps-data">(.*?)</script>', page, re.S).group(1))
-    assert [s["type"] for s in steps] == ["case_started", "task_created", "task_completed", "case_decided"]
+    assert [s["type"] for s in steps] == ["case_started", "task_created", "task_completed", "case_decided",
+                                          "grant_created"]
     assert steps[0]["marks"] == ["start"] and steps[2]["marks"] == ["provider_review"] and steps[3]["marks"] == []
     assert steps[2]["where"] == "提供单位审核" and steps[2]["actor"] == "ga_wang"
     diagram = Pages(demo, "auditor").get(f"/audit/requests/{case['id']}/diagram.xml")

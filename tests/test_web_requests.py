@@ -154,7 +154,8 @@ def test_case_page_shows_sla_clocks_with_legal_basis_and_history(demo, api):
     page = Pages(demo, "zrzy_sun").text(f"/requests/{case['id']}")
     assert 'data-clock="provider_review"' in page
     assert "《东营市公共数据管理办法》第二十一条" in page and "2026-03-16" in page
-    assert "提出申请" in page and "生成待办" in page
+    assert "提出申请" in page and "生成待办" not in page  # the applicant reads the public timeline
+    assert "生成待办" in Pages(demo, "ga_wang").text(f"/requests/{case['id']}")  # the provider all of it
 
 
 def test_provisional_deadlines_are_flagged(demo, api):

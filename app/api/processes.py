@@ -9,7 +9,6 @@ from app.api.common import page
 from app.api.schemas import DefinitionArgs, DefinitionList, DefinitionOut, PageArgs, VersionArgs
 from app.cases import definitions
 from app.errors import AppError
-from app.extensions import db
 from app.models import ProcessDefinition
 
 blp = Blueprint("processes", __name__, description="流程定义 Process definitions")
@@ -58,7 +57,6 @@ def _uploaded_xml() -> bytes:
 def deploy():
     """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process."""
     created = definitions.deploy(_uploaded_xml(), auth.current_user().username)
-    db.session.commit()
     items = [{"key": d.key, "version": d.version} for d in created]
     return {**items[0], "items": items}
 

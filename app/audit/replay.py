@@ -40,7 +40,8 @@ from app.services import engine, timezone
 from app.sla.timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
-OUTPUTS = ("task_created", "task_cancelled", "resource_aggregated", "case_decided", "applicant_notified")
+OUTPUTS = ("task_created", "task_cancelled", "resource_aggregated", "case_decided", "applicant_notified",
+           "grant_created")
 
 
 @dataclass
@@ -205,7 +206,8 @@ def _note(r: Replayer, command: Command, ctx: EngineContext) -> bool:
 HANDLERS = {"case_started": _started, "task_completed": _completed, "timer_fired": _timer,
             "case_withdrawn": _withdrawn, "deadline_recomputed": _recomputed,
             "task_claimed": _claim, "task_unclaimed": _claim,
-            "incident_raised": _note, "incident_retried": _note}
+            "incident_raised": _note, "incident_retried": _note,
+            "grant_revoked": _note}  # acts on the grant row, not on the workflow
 
 
 def _utc_iso(value: str | None) -> str | None:

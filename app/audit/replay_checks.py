@@ -4,19 +4,21 @@
 works out which user tasks open and close (element, department, role, due date), the SLA
 clocks and the status, and checks them against the ``task_created`` / ``task_cancelled``
 events recorded with that command. ``compare_final`` then holds the end state against the
-case row, its human_tasks rows, its waiting timer jobs and its stored workflow state.
+case row, its human_tasks rows, its grant (one per granted share request), its waiting timer jobs and
+its stored workflow state.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.cases.lanes import LANE_ROLES
 from app.cases.projection import task_clock
 from app.extensions import db
-from app.models import HumanTask, TimerJob, User
+from app.grants.register import creates_grant
+from app.models import Grant, HumanTask, TimerJob, User
 from app.services import engine
 
 OUTCOME_KEYS = ("decision", "reason", "conditions", "reply_type")
@@ -58,6 +60,7 @@ class ProjectedState:
         self.status = "pending"
         self.outcome = None
         self.sla: list = []
+        self.grants = 0  # grants the replayed decisions make (app/grants/register.py)
 
     def open_tasks(self) -> list[ReplayTask]:
         return [t for t in self.by_spiff.values() if t.state == "open"]
@@ -97,6 +100,11 @@ class ProjectedState:
         expected = [] if (self.status, self.outcome) == before else [{"status": self.status, "outcome": self.outcome}]
         if decided != expected:
             raise Diverged(seq, "case_decided", expected, decided)
+        granted = sum(1 for e in command.outputs if e.type == "grant_created")
+        due = 1 if creates_grant(case.kind, before[0], self.status) else 0
+        if granted != due:
+            raise Diverged(seq, "grant_created", due, granted)
+        self.grants += due
 
     def _new_task(self, case, snap, spiff_id: str, element: str) -> ReplayTask:
         lane = case.definition.elements.get(element, {}).get("lane")
@@ -131,6 +139,9 @@ def compare_final(case, workflow, state: ProjectedState, seq: int) -> None:
         if expected != found:
             raise Diverged(None, f"case.{what}", expected, found)
     _compare_task_rows(case, state)
+    stored = db.session.scalar(select(func.count()).select_from(Grant).where(Grant.case_id == case.id))
+    if stored != state.grants:
+        raise Diverged(None, "grants", state.grants, stored)
     snap = engine().snapshot(workflow)
     _compare_timers(case, snap)
     _compare_stored_workflow(case, snap)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import exists, or_, select
 
-from app.errors import forbidden, not_found
+from app.cases.lanes import APPLICANT_LANES
+from app.errors import AppError, forbidden, not_found
 from app.extensions import db
 from app.models import Case, HumanTask, User
 
@@ -55,6 +56,19 @@ def check_can_work(user: User, task: HumanTask) -> None:
         raise not_found(task=task.id)
     if not can_work_task(user, task):
         raise forbidden(task=task.id, role=task.role)
+
+
+def is_own_case(user: User, task: HumanTask, case: Case) -> bool:
+    """Separation of duties: a task of a case ``user`` filed, outside the applicant's own lanes
+    (those are the filer's own work, e.g. a supplement or a purchase's catalog registration)."""
+    lane = (case.definition.elements or {}).get(task.task_key, {}).get("lane")
+    return case.applicant_id == user.id and lane not in APPLICANT_LANES
+
+
+def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
+    """Nobody works a task of a case they filed: 403 ``own_case``."""
+    if is_own_case(user, task, case):
+        raise AppError("own_case", 403, {"task": task.id, "request": case.id})
 
 
 def inbox(user: User):

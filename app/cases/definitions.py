@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.cases.lanes import LANE_ROLES
+from app.cases.uow import UnitOfWork
 from app.engine.deploy import BpmnInvalid, check_model, checksum
 from app.errors import AppError, not_found
 from app.extensions import db
 from app.models import ProcessDefinition
-from app.services import clock
 
 
 def check(xml: bytes) -> list:
@@ -20,26 +20,30 @@ def check(xml: bytes) -> list:
         raise AppError("invalid_bpmn", 400, exc.details, problem=exc.problem) from None
 
 
-def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefinition]:
-    """A new version of every executable process in ``xml``; 400 ``invalid_bpmn`` if unsafe."""
+def deploy(xml: bytes, actor: str) -> list[ProcessDefinition]:
+    """The deploy command: its own unit of work, committed with its audit events."""
+    with UnitOfWork(actor) as uow:
+        return deploy_in(uow, xml)
+
+
+def deploy_in(uow: UnitOfWork, xml: bytes) -> list[ProcessDefinition]:
+    """A new version of every executable process in ``xml``, deployed by ``uow.actor`` and
+    audited (``definition_deployed``: key, version, checksum, deployer); 400 ``invalid_bpmn``
+    if unsafe."""
     processes = check(xml)
     text = xml.decode("utf-8")
-    now = clock().now()
     created = []
     for proc in processes:
         latest = db.session.scalar(select(func.max(ProcessDefinition.version))
                                    .where(ProcessDefinition.key == proc.key)) or 0
         definition = ProcessDefinition(key=proc.key, version=latest + 1, name=proc.name, xml=text,
                                        checksum=checksum(xml), elements=proc.elements,
-                                       deployed_at=now, deployed_by=deployed_by)
+                                       deployed_at=uow.now, deployed_by=uow.actor)
         db.session.add(definition)
         created.append(definition)
-    if audit:
-        from app.audit import log
-        for definition in created:
-            log.append(None, deployed_by, "process_deployed", definition.key,
-                       {"key": definition.key, "version": definition.version,
-                        "checksum": definition.checksum}, now)
+        uow.record(None, "definition_deployed", definition.key,
+                   {"key": definition.key, "version": definition.version,
+                    "checksum": definition.checksum, "deployed_by": uow.actor})
     return created
 
 
@@ -63,14 +67,16 @@ def latest(key: str) -> ProcessDefinition:
 
 
 def deploy_directory(path: str, deployed_by: str = "system") -> list[ProcessDefinition]:
-    """Deploy each ``*.bpmn`` whose content differs from its latest version (idempotent)."""
+    """Deploy each ``*.bpmn`` whose content differs from its latest version (idempotent), all
+    in one unit of work run as ``deployed_by``."""
     import pathlib
 
     created = []
-    for file in sorted(pathlib.Path(path).glob("*.bpmn")):
-        xml = file.read_bytes()
-        known = db.session.scalar(select(ProcessDefinition.id).where(
-            ProcessDefinition.checksum == checksum(xml)).limit(1))
-        if known is None:
-            created += deploy(xml, deployed_by)
+    with UnitOfWork(deployed_by) as uow:
+        for file in sorted(pathlib.Path(path).glob("*.bpmn")):
+            xml = file.read_bytes()
+            known = db.session.scalar(select(ProcessDefinition.id).where(
+                ProcessDefinition.checksum == checksum(xml)).limit(1))
+            if known is None:
+                created += deploy_in(uow, xml)
     return created

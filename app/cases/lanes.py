@@ -16,6 +16,9 @@ LANE_ROLES = {
     "requester": "citizen",            # the applicant in person (公民、法人和其他组织)
 }
 PERSONAL_LANES = {"requester"}  # tasks assigned to the case's applicant, not to a department
+# the filer's own work (e.g. a purchase's catalog registration, a supplement): exempt from the
+# separation of duties that keeps a filer from deciding their own case
+APPLICANT_LANES = {"applicant", "requester"}
 
 
 def authorities_of(*regions: str) -> dict[str, Department]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.cases.lanes import LANE_ROLES, PERSONAL_LANES
 from app.extensions import db
+from app.grants import register as grants
 from app.models import Case, HumanTask, TimerJob
 from app.models.types import new_id
 
@@ -88,6 +89,7 @@ def _project_status(uow, case: Case, snap) -> None:
         case.status = "completed"
     if (case.status, case.outcome) != before:
         uow.record(case, "case_decided", None, {"status": case.status, "outcome": case.outcome})
+        grants.on_decided(uow, case, before[0])
 
 
 def task_clock(elements: dict, element: str) -> str:

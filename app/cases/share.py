@@ -20,6 +20,13 @@ def find_resource(code: str) -> Resource:
     return resource
 
 
+def _emergency_until(resource: Resource, today) -> str | None:
+    """The last day of the emergency reclassification that decides the share type today
+    (Resource.effective_share_type), if one does: a grant made under it lapses with it."""
+    in_force = resource.emergency_share_type and resource.emergency_until and today <= resource.emergency_until
+    return resource.emergency_until.isoformat() if in_force else None
+
+
 def start(user: User, resource_code: str, purpose: str, legal_basis: str | None,
           green_channel: dict | None) -> Case:
     """File a share request for the caller's department and run it to its first wait."""
@@ -27,9 +34,11 @@ def start(user: User, resource_code: str, purpose: str, legal_basis: str | None,
         raise forbidden(reason="no department")
     with UnitOfWork(user.username) as uow:
         resource = find_resource(resource_code)
-        facts = {"share_type": resource.effective_share_type(uow.ctx.today()),
+        today = uow.ctx.today()
+        facts = {"share_type": resource.effective_share_type(today),
                  "on_platform": resource.on_platform, "catalog_legal_basis": resource.legal_basis,
-                 "share_conditions": resource.share_conditions, "provider": resource.provider.code}
+                 "share_conditions": resource.share_conditions, "provider": resource.provider.code,
+                 "emergency_until": _emergency_until(resource, today)}
         request = {"resource": resource.code, "purpose": purpose, "legal_basis": legal_basis,
                    "green_channel": bool(green_channel),
                    "green_reason": (green_channel or {}).get("reason")}

@@ -10,9 +10,11 @@ from app.services import engine
 
 def _locked_open_task(uow: UnitOfWork, user: User, task_id: str) -> tuple[HumanTask, Case]:
     """The task the caller may work, read after its case is locked, so racing commands see
-    each other: 404 if unknown or invisible, 403 if not theirs to work, 409 if taken."""
+    each other: 404 if unknown or invisible, 403 if not theirs to work or of a case they filed
+    (``own_case``), 409 if taken."""
     task, case = uow.lock_task(task_id)
     access.check_can_work(user, task)
+    access.check_not_own_case(user, task, case)
     if task.state != "open":
         raise conflict("task_not_open", task=task_id)
     if task.assignee_id is not None and task.assignee_id != user.id:

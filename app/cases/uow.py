@@ -98,6 +98,10 @@ class UnitOfWork:
     def record(self, case: Case | None, type_: str, element: str | None, data: dict) -> None:
         self._events.append((case.id if case else None, self.actor, type_, element, data, self.now))
 
+    def recorded(self, case: Case, type_: str) -> list[dict]:
+        """The data of this command's not yet appended ``type_`` events of ``case``."""
+        return [data for case_id, _actor, t, _element, data, _at in self._events if case_id == case.id and t == type_]
+
     def remember(self, *departments: Department | None) -> None:
         """Departments the command already holds, so projections need not look them up."""
         for dept in departments:

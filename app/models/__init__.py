@@ -7,3 +7,4 @@ from app.models.task import HumanTask  # noqa: F401
 from app.models.audit import AuditEvent, ChainHead  # noqa: F401
 from app.models.timer import TimerJob  # noqa: F401
 from app.models.calendar import CalendarYear  # noqa: F401
+from app.models.grant import Grant  # noqa: F401

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.cases.history import events_of, public_timeline
 from app.extensions import db
-from app.models import AuditEvent, Case, HumanTask, Resource
+from app.models import Case, HumanTask, Resource
 from app.web.deadlines import clock_view, today
 from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, label
 
@@ -52,11 +53,6 @@ def open_tasks(case: Case) -> list[HumanTask]:
                               .order_by(HumanTask.created_at)).all()
 
 
-def events(case: Case) -> list[AuditEvent]:
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)
-                              .order_by(AuditEvent.seq)).all()
-
-
 def element_name(case: Case, element: str | None) -> str:
     """The BPMN element's name in the case's own process version, else its id."""
     if not element:
@@ -64,24 +60,27 @@ def element_name(case: Case, element: str | None) -> str:
     return (case.definition.elements or {}).get(element, {}).get("name", element)
 
 
-def history(case: Case) -> list[dict]:
-    """Events as lines of a history: when, who, what, where in the process, a short note."""
-    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "what": label(EVENTS, e.type),
-             "element": e.element, "where": element_name(case, e.element), "note": _note(e)}
-            for e in events(case)]
+def history(case: Case, public: bool = False) -> list[dict]:
+    """Events as lines of a history: when, who, what, where in the process, a short note;
+    ``public``: the applicant's timeline (app/cases/history.py), the same rule as the API's."""
+    events = events_of(case)
+    rows = public_timeline(case, events) if public else \
+        [{"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "element": e.element, "data": e.data}
+         for e in events]
+    return [{**row, "what": label(EVENTS, row["type"]), "where": element_name(case, row["element"]),
+             "note": _note(row["type"], row["data"] or {})} for row in rows]
 
 
-def _note(event: AuditEvent) -> str:
-    data = event.data or {}
-    if event.type == "task_completed":
+def _note(type_: str, data: dict) -> str:
+    if type_ == "task_completed":
         form = data.get("data") or {}
         parts = [label(DECISIONS, form.get(k)) for k in ("decision", "action", "opinion", "reply_type") if form.get(k)]
         parts += [str(form[k]) for k in ("reason", "conditions", "resolution", "description") if form.get(k)]
         return ";".join(parts)
-    if event.type == "case_decided":
+    if type_ == "case_decided":
         return label(DECISIONS, (data.get("outcome") or {}).get("decision")) or data.get("status", "")
-    if event.type == "task_created" and data.get("due_date"):
+    if type_ == "task_created" and data.get("due_date"):
         return str(_l("期限 %(date)s", date=data["due_date"]))
-    if event.type == "deadline_recomputed":
+    if type_ == "deadline_recomputed":
         return f"{data.get('old_due_date')} → {data.get('new_due_date')}"
     return ""

@@ -40,6 +40,8 @@ def menu(user) -> list[tuple[str, str]]:
     items.append(("web.request_list", _("申请事项")))
     if user.has_role("applicant", "citizen"):
         items.append(("web.new_request", _("新建申请")))
+    if user.department_id is not None or user.has_role("authority", "auditor", "admin"):
+        items.append(("web.grant_list", _("授权")))
     items.append(("web.notification_list", _("通知")))
     if user.has_role("admin", "auditor", "authority"):
         items.append(("web.dashboard", _("统计")))

@@ -18,6 +18,7 @@ DEPARTMENT_KINDS = {"authority": _l("大数据主管部门"), "government": _l("
 CHANNELS = {"online": _l("网络提交"), "in_person": _l("当面提交"), "post": _l("邮寄提交")}
 CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l("按期办结"),
                 "breached": _l("已逾期")}
+GRANT_STATES = {"active": _l("有效"), "expired": _l("已到期"), "revoked": _l("已撤销")}
 SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
 EVENTS = {
     "case_started": _l("提出申请"), "task_created": _l("生成待办"), "task_claimed": _l("签收"),
@@ -26,6 +27,8 @@ EVENTS = {
     "applicant_notified": _l("告知申请人"), "deadline_recomputed": _l("期限重新计算"),
     "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
+    "definition_deployed": _l("部署流程"),
+    "grant_created": _l("授权生效"), "grant_revoked": _l("撤销授权"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
 }
 # task form fields (app/cases/forms.py) and their choices

@@ -33,9 +33,7 @@ def admin_processes():
             if upload is None or not upload.filename:
                 raise AppError("invalid_bpmn", 400, problem=_("请选择 BPMN 文件"))
             created = definitions.deploy(upload.read(), current_user().username)
-            db.session.commit()
         except AppError as exc:
-            db.session.rollback()
             flash(text_of(exc), "error")
             return render_template("admin/processes.html", versions=_versions()), exc.status
         flash(_("已部署:%(items)s", items=",".join(f"{d.key} v{d.version}" for d in created)), "info")
@@ -79,9 +77,7 @@ def bpmn_validate(key: str):
 def bpmn_deploy(key: str):
     try:
         created = definitions.deploy(request.get_data(), current_user().username)
-        db.session.commit()
     except AppError as exc:
-        db.session.rollback()
         return _problem(exc)
     items = [{"key": d.key, "version": d.version} for d in created]
     return jsonify({"ok": True, "items": items,

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from app import catalog
 from app.cases import access, open_data, purchase, requests, share
+from app.cases.history import sees_full_history
 from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
 from app.extensions import db
+from app.grants.views import of_case as grants_of
 from app.models import Case, Resource
 from app.models.case import KINDS, STATUSES
 from app.web import bp
@@ -20,6 +22,7 @@ from app.web.case_view import case_facts, clocks, history, open_tasks, outcome_f
 from app.web.deadlines import today
 from app.web.errors import text_of
 from app.web.labels import OPEN_TYPES as OPEN_TYPE_LABELS, SHARE_TYPES as SHARE_TYPE_LABELS, label
+from app.web.pages.grants import rows as grant_rows
 from app.web.session import current_user, login_required
 
 PER_PAGE = 50
@@ -153,8 +156,10 @@ def case_page(case_id: str):
     case = access.case_for_reading(user, case_id)
     tasks = open_tasks(case)
     supplement = next((t for t in tasks if t.task_key == "applicant_supplement"), None)
+    full = sees_full_history(user, case)
     return render_template("case.html", case=case, facts=case_facts(case), outcome=outcome_facts(case),
-                           clocks=clocks(case), tasks=tasks, history=history(case),
+                           clocks=clocks(case), tasks=tasks, history=history(case, public=not full),
+                           full_history=full, grants=grant_rows(user, grants_of(user, case.id)),
                            workable={t.id for t in tasks if access.can_work_task(user, t)},
                            is_applicant=case.applicant_id == user.id,
                            supplement=supplement if case.applicant_id == user.id else None)

@@ -35,9 +35,11 @@ def inbox():
     return render_template("inbox.html", rows=inbox_rows(found), cases=cases, show=show)
 
 
-def _may_act(user, task: HumanTask) -> bool:
-    """Show the claim button and the form: an open task the user may work, held by nobody else."""
-    return task.state == "open" and access.can_work_task(user, task) and task.assignee_id in (None, user.id)
+def _may_act(user, task: HumanTask, case: Case) -> bool:
+    """Show the claim button and the form: an open task the user may work, held by nobody else,
+    of a case they did not file themselves."""
+    return (task.state == "open" and access.can_work_task(user, task) and task.assignee_id in (None, user.id)
+            and not access.is_own_case(user, task, case))
 
 
 def _task_page(task: HumanTask, values: dict | None = None, errors: dict | None = None, status: int = 200):
@@ -45,7 +47,7 @@ def _task_page(task: HumanTask, values: dict | None = None, errors: dict | None 
     case = db.session.get(Case, task.case_id)
     schema = forms.form_for(task.task_key)
     return render_template("task.html", task=task, case=case, facts=case_facts(case), task_due=due(task.due_date),
-                           can_work=_may_act(user, task), held_by_other=task.assignee_id not in (None, user.id),
+                           can_work=_may_act(user, task, case), held_by_other=task.assignee_id not in (None, user.id),
                            fields=fields_of(schema), values=values or {}, errors=errors or {}), status
 
 
