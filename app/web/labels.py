@@ -27,6 +27,8 @@ EVENTS = {
     "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
+    "department_changed": _l("部门变更"), "user_changed": _l("用户变更"), "password_changed": _l("修改密码"),
+    "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
 }
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
