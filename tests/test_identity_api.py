@@ -229,3 +229,33 @@ def test_bootstrap_and_the_cli_create_admins_through_commands(ctx):
     assert (boot.type, boot.element, boot.actor, boot.data["via"]) == ("user_changed", "admin", "system", "bootstrap")
     assert (cli.type, cli.element, cli.actor, cli.data["after"]["roles"]) == ("user_changed", "ops", "system:cli",
                                                                              ["admin"])
+
+
+def test_argon2_never_runs_inside_a_transaction(api, monkeypatch):
+    """On SQLite every transaction holds the write lock (BEGIN IMMEDIATE): a slow argon2 check
+    or hash inside one would stall every writer. Observed on argon2 itself, for each way in."""
+    from argon2 import PasswordHasher
+
+    from app.extensions import db
+
+    seen = []
+    for name in ("verify", "hash"):
+        original = getattr(PasswordHasher, name)
+
+        def spy(self, *args, _original=original, _name=name, **kwargs):
+            seen.append((_name, db.session().in_transaction()))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(PasswordHasher, name, spy)
+    api.token("admin")
+    api.post("/auth/login", json={"username": "ga_wang", "password": "wrong-guess"})
+    token = _login(api, "zrzy_sun")
+    api.ok("POST", "/auth/register", status=201, json={"username": "li_si", "password": NEW_PASSWORD,
+                                                       "display_name": "李四"})
+    api.ok("POST", "/users", "admin", 201, json={"username": "ops_2", "password": NEW_PASSWORD,
+                                                 "display_name": "运维", "roles": ["auditor"]})
+    assert api.post("/users/ga_wang/password", "admin", json={"password": NEW_PASSWORD}).status_code == 204
+    assert api.client.post("/api/v1/users/zrzy_sun/password", headers=_bearer(token),
+                           json={"password": NEW_PASSWORD, "old_password": DEMO_PASSWORD}).status_code == 204
+    assert [name for name, _ in seen] == ["verify"] * 3 + ["hash"] * 3 + ["verify", "hash"]
+    assert not any(inside for _, inside in seen), seen

@@ -34,8 +34,9 @@ def logout():
 @blp.response(201, UserOut)
 def register(body):
     """Self-registration: creates a citizen (公民、法人和其他组织), with no department."""
+    password = identity.NewPassword.of(body["password"], body["username"])
     with UnitOfWork(body["username"]) as uow:
-        user = identity.create_user(uow, body["username"], body["password"], body["display_name"], None,
+        user = identity.create_user(uow, body["username"], password, body["display_name"], None,
                                     ["citizen"], body["email"], via="self_registration")
     return present.user(user)
 

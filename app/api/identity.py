@@ -50,8 +50,9 @@ def list_departments(args):
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
 def add_user(body):
+    password = identity.NewPassword.of(body["password"], body["username"])
     with UnitOfWork(auth.current_user().username) as uow:
-        user = identity.create_user(uow, body["username"], body["password"], body["display_name"],
+        user = identity.create_user(uow, body["username"], password, body["display_name"],
                                     body["department"], body["roles"], body["email"])
     return present.user(user)
 
@@ -75,8 +76,9 @@ def change_password(body, username):
     Every other login of the user ends."""
     caller = auth.current_user()
     by = authorize_password_change(caller, username, body.get("old_password"))
+    password = identity.NewPassword.of(body["password"], username)
     with UnitOfWork(caller.username) as uow:
-        identity.set_password(uow, username, body["password"], by,
+        identity.set_password(uow, username, password, by,
                               keep_token=auth.current_token() if by == "self" else None)
 
 

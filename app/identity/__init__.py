@@ -5,3 +5,4 @@ logs in and out, ``passwords``/``tokens``/``throttle`` hold the rules they rely 
 """
 from app.identity.commands import (bootstrap_admin, create_department, create_user, edit_department,  # noqa: F401
                                    edit_user, set_password)
+from app.identity.passwords import NewPassword  # noqa: F401

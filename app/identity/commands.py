@@ -9,6 +9,7 @@ from app.audit.changes import record_change, snapshot
 from app.errors import AppError, conflict, forbidden, invalid
 from app.extensions import db
 from app.identity import passwords, tokens
+from app.identity.passwords import NewPassword
 from app.identity.views import get_department, get_user
 from app.models import Department, User
 from app.models.identity import ROLES
@@ -67,16 +68,15 @@ def _department_or_none(code: str | None) -> Department | None:
     return dept
 
 
-def create_user(uow, username: str, password: str, display_name: str, department_code: str | None,
+def create_user(uow, username: str, password: NewPassword, display_name: str, department_code: str | None,
                 roles: list[str], email: str | None = None, via: str | None = None) -> User:
-    """A new user; ``via`` says how when it was not an administrator (self_registration, bootstrap)."""
-    passwords.require_strong(password, username)
-    password_hash = passwords.hash_password(password)  # before any write: argon2 holds no lock
+    """A new user; ``via`` says how when it was not an administrator (self_registration, bootstrap).
+    ``password`` is ``NewPassword.of(text, username)``, hashed before the unit of work began."""
     dept = _department_or_none(department_code)
     roles = _check_roles(roles, dept)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise conflict("username_taken", {"username": username})
-    user = User(username=username, password_hash=password_hash, display_name=display_name, department=dept,
+    user = User(username=username, password_hash=password.hash, display_name=display_name, department=dept,
                 roles=roles, email=email, disabled=False, created_at=uow.now)
     db.session.add(user)
     db.session.flush()
@@ -114,13 +114,11 @@ def edit_user(uow, username: str, changes: dict) -> User:
 
 
 # -- passwords -----------------------------------------------------------------------
-def set_password(uow, username: str, password: str, by: str, keep_token: str | None = None) -> User:
+def set_password(uow, username: str, password: NewPassword, by: str, keep_token: str | None = None) -> User:
     """Replace the password; every other login of the user ends (``keep_token`` survives:
     the caller's own, when a user changes their own password)."""
-    passwords.require_strong(password, username)
-    password_hash = passwords.hash_password(password)
     user = get_user(username, lock=True)
-    user.password_hash = password_hash
+    user.password_hash = password.hash
     ended = tokens.revoke_all(user, keep=keep_token)
     uow.record(None, "password_changed", username, {"by": by, "sessions_ended": ended})
     return user
@@ -147,6 +145,7 @@ def bootstrap_admin(password: str | None) -> bool:
 
     if not password or db.session.scalar(select(User.id).where(User.username == "admin")) is not None:
         return False
+    new_password = NewPassword.of(password, "admin")
     with UnitOfWork("system") as uow:
-        create_user(uow, "admin", password, "平台管理员", None, ["admin"], via="bootstrap")
+        create_user(uow, "admin", new_password, "平台管理员", None, ["admin"], via="bootstrap")
     return True

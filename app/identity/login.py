@@ -29,7 +29,6 @@ def log_in(username: str, password: str, address: str | None, via: str = "api") 
     throttle.refuse_if_waiting(name, address, clock().now())
     found = db.session.execute(select(User.id, User.password_hash, User.disabled)
                                .where(User.username == name)).first()
-    db.session.close()  # no transaction stays open while argon2 runs (loaded objects stay usable)
     right = passwords.matches(found.password_hash if found else None, password)
     if right and found.disabled:
         with UnitOfWork(ANONYMOUS) as uow:

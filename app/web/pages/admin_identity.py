@@ -82,8 +82,9 @@ def admin_users():
         return render_template("admin/users.html", values={}, **_users_context())
     try:
         body = load(UserIn, _form("roles"))
+        password = identity.NewPassword.of(body["password"], body["username"])
         with UnitOfWork(current_user().username) as uow:
-            identity.create_user(uow, body["username"], body["password"], body["display_name"], body["department"],
+            identity.create_user(uow, body["username"], password, body["display_name"], body["department"],
                                  body["roles"], body["email"])
     except AppError as exc:
         return _refused(exc, "admin/users.html", **_users_context())
@@ -129,8 +130,9 @@ def admin_user_password(username: str):
     try:
         body = load(PasswordChange, _form())
         by = authorize_password_change(current_user(), username, body.get("old_password"))
+        password = identity.NewPassword.of(body["password"], username)
         with UnitOfWork(current_user().username) as uow:
-            identity.set_password(uow, username, body["password"], by)
+            identity.set_password(uow, username, password, by)
     except AppError as exc:
         flash(text_of(exc), "error")
         return render_template("admin/user.html", values=_user_values(user), user=user,
@@ -150,8 +152,9 @@ def account():
     try:
         body = load(PasswordChange, _form())
         by = authorize_password_change(me, me.username, body.get("old_password"))
+        password = identity.NewPassword.of(body["password"], me.username)
         with UnitOfWork(me.username) as uow:
-            identity.set_password(uow, me.username, body["password"], by, keep_token=session_token())
+            identity.set_password(uow, me.username, password, by, keep_token=session_token())
     except AppError as exc:
         flash(text_of(exc), "error")
         return render_template("account.html"), exc.status
