@@ -43,6 +43,7 @@ def test_five_failures_then_growing_delays(api):
         assert refused.status_code == 429, refused.get_json()
         error = refused.get_json()["error"]
         assert error["code"] == "too_many_attempts" and str(error["details"]["retry_after"]) in error["message"]
+        assert refused.headers["Retry-After"] == str(error["details"]["retry_after"])
         waits.append(error["details"]["retry_after"])
         now += timedelta(seconds=waits[-1])
         api.set_clock(now)
@@ -151,3 +152,18 @@ def test_racing_failures_are_all_counted(api):
     assert sorted(e.data["failures"] for e in failed) == list(range(1, len(failed) + 1))
     assert right == 429
     chain_ok(api)
+
+
+def test_behind_a_reverse_proxy_the_forwarded_client_address_is_counted(api):
+    """With DSF_PROXY_HOPS=1 the client named by the proxy is the address, so clients behind
+    one proxy are not throttled together; without it X-Forwarded-For is not believed."""
+    from app import create_app
+
+    behind = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": api.app.config["SQLALCHEMY_DATABASE_URI"],
+                         "DSF_SCHEDULER": "off", "DSF_PROXY_HOPS": 1, "DSF_ARGON2": api.app.config["DSF_ARGON2"]})
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    assert behind.test_client().post("/api/v1/auth/login", json=WRONG, headers=forwarded).status_code == 401
+    assert api.client.post("/api/v1/auth/login", json=WRONG, headers=forwarded).status_code == 401
+    assert (_failures(address="203.0.113.9"), _failures(address="127.0.0.1")) == (1, 1)
+    with behind.app_context():
+        db.engine.dispose()
