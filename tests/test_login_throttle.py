@@ -107,11 +107,23 @@ def test_failures_are_forgotten_after_a_quiet_window(api):
     assert _failures() == 1
 
 
-def test_an_unknown_username_is_throttled_like_a_known_one(api):
+def test_long_quiet_rows_are_dropped_on_the_next_failure(api):
     for _ in range(5):
-        resp = _login(api, {"username": "nobody", "password": "whatever-it-is"})
+        _login(api, {"username": "guessed-name", "password": "whatever-it-is"})
+    api.set_clock(START + timedelta(minutes=30, seconds=1))
+    _login(api, WRONG)
+    assert (_failures("guessed-name"), _failures()) == (0, 1)
+
+
+def test_an_unknown_username_is_throttled_like_a_known_one_and_not_recorded(api):
+    seq = last_seq()
+    for _ in range(5):
+        resp = _login(api, {"username": "my-secret-pw", "password": "whatever-it-is"})
         assert resp.status_code == 401 and resp.get_json()["error"]["code"] == "bad_credentials"
-    assert _login(api, {"username": "nobody", "password": "whatever-it-is"}).status_code == 429
+    assert _login(api, {"username": "my-secret-pw", "password": "whatever-it-is"}).status_code == 429
+    failed = events_since(seq)
+    assert [(e.type, e.element, e.data["reason"]) for e in failed] == [("login_failed", None, "unknown_user")] * 5
+    assert all("my-secret-pw" not in str(e.data) for e in failed)  # perhaps a password typed as the name
 
 
 def _post_login(port: int, body: dict) -> int:

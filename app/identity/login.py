@@ -38,8 +38,10 @@ def log_in(username: str, password: str, address: str | None, via: str = "api") 
         with UnitOfWork(ANONYMOUS) as uow:
             row = throttle.record_failure(uow, name, address)
             wait = math.ceil((row.retry_at - uow.now).total_seconds()) if row.retry_at else None
-            uow.record(None, "login_failed", name, {"address": address, "via": via, "reason": "bad_credentials",
-                                                    "failures": row.failures, "retry_after": wait})
+            # an unknown name is not recorded: it may be a password typed into the wrong field
+            uow.record(None, "login_failed", name if found else None,
+                       {"address": address, "via": via, "reason": "bad_credentials" if found else "unknown_user",
+                        "failures": row.failures, "retry_after": wait})
         raise AppError("bad_credentials", 401, {"retry_after": wait} if wait else None)
     with UnitOfWork(name) as uow:
         # under the lock: a racing failure may have started a wait since the read above

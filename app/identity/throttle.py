@@ -55,8 +55,19 @@ def _insert_if_absent(username: str, address: str, now: datetime) -> None:
                        .on_conflict_do_nothing(index_elements=["username", "address"]))
 
 
+def _forget_stale(now: datetime) -> None:
+    """Drop rows quiet for longer than any wait plus the window (they would count from zero
+    anyway), so guessed names do not pile up; rows locked by a racing login are skipped."""
+    stale = db.session.scalars(select(LoginThrottle.id)
+                               .where(LoginThrottle.last_failure_at < now - FAILURE_WINDOW - MAX_DELAY)
+                               .with_for_update(skip_locked=True)).all()
+    if stale:
+        db.session.execute(delete(LoginThrottle).where(LoginThrottle.id.in_(stale)))
+
+
 def record_failure(uow, username: str, address: str) -> LoginThrottle:
     """Count one failure for (username, address) and set the wait it earns."""
+    _forget_stale(uow.now)
     _insert_if_absent(username, address, uow.now)
     row = _row(username, address, lock=True)
     wait = (row.retry_at - row.last_failure_at) if row.retry_at else timedelta(0)
