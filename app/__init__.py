@@ -18,6 +18,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    if app.config["DSF_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["DSF_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     extensions.db.init_app(app)
     _tune_database(app)

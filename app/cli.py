@@ -22,13 +22,15 @@ audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(username: str, password: str) -> None:
     """Create an administrator account."""
-    from app.identity import create_user
+    from app.cases.uow import UnitOfWork
+    from app.identity import NewPassword, create_user
 
     try:
-        create_user(username, password, "平台管理员", None, ["admin"])
+        new_password = NewPassword.of(password, username)
+        with UnitOfWork("system:cli") as uow:
+            create_user(uow, username, new_password, "平台管理员", None, ["admin"], via="cli")
     except AppError as exc:
         raise click.ClickException(exc.code) from None
-    db.session.commit()
     click.echo(f"created admin {username}")
 
 

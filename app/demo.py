@@ -5,8 +5,9 @@ import os
 
 from sqlalchemy import select
 
+from app.cases.uow import UnitOfWork
 from app.extensions import db
-from app.identity import create_department, create_user
+from app.identity import NewPassword, create_department, create_user
 from app.models import Department, Resource, User
 from app.services import clock
 
@@ -56,10 +57,12 @@ def load() -> bool:
     """Load the demo data set into an empty database; False when users already exist."""
     if db.session.scalar(select(User.id).limit(1)) is not None:
         return False
-    for code, name, kind, region in DEPARTMENTS:
-        create_department(code, name, kind, region)
-    for username, display, dept, roles in USERS:
-        create_user(username, demo_password(), display, dept, roles)
+    password = NewPassword.of(demo_password())  # one hash for every demo account
+    with UnitOfWork("system:demo") as uow:
+        for code, name, kind, region in DEPARTMENTS:
+            create_department(uow, code, name, kind, region)
+        for username, display, dept, roles in USERS:
+            create_user(uow, username, password, display, dept, roles, via="demo")
     now = clock().now()
     depts = {d.code: d for d in db.session.scalars(select(Department))}
     for code, name, provider, share, cond, basis, open_type, on_platform in RESOURCES:

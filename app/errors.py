@@ -27,6 +27,8 @@ class AppError(Exception):
         params = {**self.details, **self.params}  # a message may name any detail
         body = {"error": {"code": self.code, "message": message(self.code, **params),
                           "details": self.details}}
+        if self.status == 429 and "retry_after" in self.details:
+            return jsonify(body), self.status, {"Retry-After": str(self.details["retry_after"])}
         return jsonify(body), self.status
 
 

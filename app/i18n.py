@@ -7,7 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validation_error": ("提交的数据不符合要求", "The submitted data is invalid"),
     "unauthorized": ("未登录或登录已过期", "Not logged in, or the session has expired"),
     "bad_credentials": ("用户名或密码错误", "Wrong username or password"),
-    "too_many_attempts": ("登录失败次数过多,请 {minutes} 分钟后再试", "Too many failed logins; try again in {minutes} minutes"),
+    "too_many_attempts": ("登录失败次数过多,请 {retry_after} 秒后再试", "Too many failed logins; try again in {retry_after} seconds"),
     "forbidden": ("无权执行此操作", "You are not allowed to do this"),
     "not_found": ("对象不存在或不可见", "Not found, or not visible to you"),
     "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
@@ -59,6 +59,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- grants
     "own_case": ("不得办理本人提出的申请事项(职责分离)", "You cannot work on a request you filed yourself (separation of duties)"),
     "grant_not_active": ("该授权已不在有效状态(当前状态:{state})", "The grant is no longer active (state: {state})"),
+    # -- identity
+    "weak_password": ("密码强度不足:至少 {min_length} 位,且不能是常见密码或与用户名相同",
+                      "The password is too weak: at least {min_length} characters, not a common password, "
+                      "not the username"),
+    "last_admin": ("不能停用最后一位在用的管理员,也不能取消其管理员角色",
+                   "The last active administrator cannot be disabled or lose the admin role"),
+    "wrong_old_password": ("当前密码不正确", "The current password is wrong"),
+    "account_disabled": ("该账户已停用,请联系管理员", "This account is disabled; contact an administrator"),
 }
 
 

@@ -19,6 +19,9 @@ def from_environment(instance_path: str) -> dict:
         "DSF_SCHEDULER": os.environ.get("DSF_SCHEDULER", "on"),
         "DSF_TIMER_TICK_SECONDS": int(os.environ.get("DSF_TIMER_TICK_SECONDS", 10)),
         "DSF_TOKEN_HOURS": int(os.environ.get("DSF_TOKEN_HOURS", 12)),
+        # Reverse proxies in front of the service: their X-Forwarded-For names the client
+        # (login throttling counts per client address).
+        "DSF_PROXY_HOPS": int(os.environ.get("DSF_PROXY_HOPS", 0)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.errors import AppError
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ def serve(app: Flask) -> None:
         except SQLAlchemyError:  # not migrated yet: say so, keep serving
             db.session.rollback()
             log.warning("could not create the admin user: run `flask --app wsgi db upgrade` first")
+        except AppError as exc:  # e.g. weak_password: say why, keep serving
+            log.error("DSF_ADMIN_PASSWORD refused (%s %s): no admin user created", exc.code, exc.details)
         finally:
             db.session.remove()
     if app.config["DSF_SCHEDULER"] != "off":

@@ -140,6 +140,7 @@ def test_replay_writes_nothing(api, approved):
                 db.session.scalar(select(func.count(TimerJob.id))),
                 db.session.execute(select(Case.status, Case.version, Case.workflow_state)).all())
 
+    api.token("auditor")  # logging in is audited: done before counting
     before = counts()
     db.session.rollback()
     replay(api, approved)

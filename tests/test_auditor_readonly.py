@@ -21,6 +21,7 @@ NOT_A_CHANGE = {
         "the auditor's own check: re-executes the case in memory and writes nothing "
         "(test_audit_replay.test_replay_writes_nothing)",
     ("POST", "/api/v1/auth/login"): "how anyone, the auditor too, gets a token to read with",
+    ("POST", "/api/v1/auth/logout"): "ends the caller's own login (their token), like logging in starts one",
     ("POST", "/api/v1/auth/register"):
         "public self-registration of citizens: needs no token, so it is no act of the auditor",
     ("POST", "/api/v1/testing/clock"): "test harness, only registered with DSF_FAKE_CLOCK=1, never in production",
@@ -52,6 +53,9 @@ BODIES = {
     "identity.add_department": {"json": {"code": "AUD", "name": "x", "kind": "government", "region": "东营市"}},
     "identity.add_user": {"json": {"username": "aud2", "password": "a-long-password", "display_name": "x",
                                    "department": "DY-GA", "roles": ["approver"]}},
+    "identity.patch_department": {"json": {"name": "审计员改名"}},
+    "identity.patch_user": {"json": {"disabled": True}},
+    "identity.change_password": {"json": {"password": "a-long-password"}},
     "calendar.put_year": {"json": _schedule_2027()},
     "grants.revoke": {"json": {"reason": "审计员尝试撤销"}},
     "processes.deploy": {"data": (ROOT / "bpmn" / "share_request.bpmn").read_bytes(),
@@ -75,7 +79,7 @@ def world(api):
     api.token("auditor")
     return {"case_id": case["id"], "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
             "key": "share_request", "year": "2026", "job_id": job, "filename": "swagger-ui.css",
-            "grant_id": grant_id}
+            "grant_id": grant_id, "username": "ga_wang"}
 
 
 def _routes(app, methods: set[str]):
@@ -112,7 +116,8 @@ def test_every_mutating_route_is_refused_to_the_auditor_and_changes_nothing(api,
         assert resp.get_json()["error"]["code"] in ("forbidden", "not_found", "method_not_allowed")
     assert _database() == before
     assert {"tasks.complete", "tasks.claim", "requests.withdraw", "processes.deploy",
-            "identity.add_user", "grants.revoke"} <= set(tried)
+            "identity.add_user", "identity.patch_user", "identity.patch_department",
+            "identity.change_password", "grants.revoke"} <= set(tried)
 
 
 def test_the_exclusions_are_real_routes(api):

@@ -20,6 +20,7 @@ def _error(resp, status, code=None):
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
 def test_malformed_json_is_400(api, body):
+    api.token("zrzy_sun")  # logging in is audited: done before counting
     before = _counts()
     resp = api.post("/share-requests", "zrzy_sun", data=body, content_type="application/json")
     _error(resp, 400, "malformed_json")
@@ -34,6 +35,7 @@ def test_malformed_json_is_400(api, body):
     ({"resource": "GA-HJ-001", "purpose": ["x"]}, "purpose"),
 ])
 def test_wrong_fields_are_422_naming_the_field(api, body, field):
+    api.token("zrzy_sun")  # logging in is audited: done before counting
     before = _counts()
     err = _error(api.post("/share-requests", "zrzy_sun", json=body), 422, "validation_error")
     assert field in err["details"]
@@ -55,6 +57,7 @@ def test_unknown_ids_are_404(api):
 
 def test_oversized_body_is_413(api):
     big = {"resource": "GA-HJ-001", "purpose": "数" * (3 * 1024 * 1024)}
+    api.token("zrzy_sun")  # logging in is audited: done before counting
     before = _counts()
     _error(api.post("/share-requests", "zrzy_sun", json=big), 413, "too_large")
     assert _counts() == before

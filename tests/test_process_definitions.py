@@ -164,6 +164,7 @@ def test_a_script_that_runs_away_at_run_time_is_stopped_and_changes_nothing(api)
                           'spin = [i * j for i in range(5000) for j in range(5000)]\nsla_start("provider_review", "提供单位审核", 10,')
     assert heavy != SHARE
     assert _deploy(api, heavy).status_code == 201
+    api.token("zrzy_sun")  # logging in is audited: done before counting
     before = (db.session.query(Case).count(), db.session.query(AuditEvent).count())
     resp = api.post("/share-requests", "zrzy_sun", json={"resource": "GA-HJ-001", "purpose": "x"})
     assert resp.status_code == 422, resp.get_json()

@@ -190,11 +190,12 @@ def test_vendor_files_are_served_only_from_the_known_packages(demo):
 # page -> the demo users who may open it (everyone else logged in gets 403)
 EVERYONE = {"admin", "auditor", "dsj_li", "ga_wang", "zrzy_sun", "citizen_he"}
 PAGE_ACCESS = {
-    "/inbox": EVERYONE, "/requests": EVERYONE, "/notifications": EVERYONE,
+    "/inbox": EVERYONE, "/requests": EVERYONE, "/notifications": EVERYONE, "/account": EVERYONE,
     "/requests/new": {"zrzy_sun", "citizen_he"},
     "/dashboard": {"admin", "auditor", "dsj_li"},
     "/audit": {"admin", "auditor"},
     "/admin": {"admin"}, "/admin/departments": {"admin"}, "/admin/users": {"admin"},
+    "/admin/departments/DY-GA": {"admin"}, "/admin/users/ga_wang": {"admin"},
     "/admin/calendar": {"admin"}, "/admin/calendar/2027": {"admin"}, "/admin/processes": {"admin"},
     "/admin/bpmn/share_request": {"admin"},
     "/admin/catalog": {"admin", "dsj_li"}, "/admin/catalog/GA-HJ-001": {"admin", "dsj_li"},

@@ -1,11 +1,12 @@
-"""Login, self-registration, the caller's own identity."""
+"""Login, logout, self-registration, the caller's own identity."""
+from flask import request
 from flask_smorest import Blueprint
 
-from app import auth
+from app import auth, identity
 from app.api import present
 from app.api.schemas import Login, LoginOut, Register, UserOut
-from app.extensions import db
-from app.identity import create_user
+from app.cases.uow import UnitOfWork
+from app.identity import login as logins
 
 blp = Blueprint("auth", __name__, description="登录与身份 Login and identity")
 
@@ -14,10 +15,18 @@ blp = Blueprint("auth", __name__, description="登录与身份 Login and identit
 @blp.arguments(Login)
 @blp.response(200, LoginOut)
 def login(body):
-    user = auth.authenticate(body["username"], body["password"])
-    token = auth.issue_token(user)
-    db.session.commit()
+    user, token = logins.log_in(body["username"], body["password"], request.remote_addr, "api")
     return {"token": token, "user": present.user(user)}
+
+
+@blp.post("/auth/logout")
+@auth.require()
+@blp.response(204)
+def logout():
+    """The bearer token is dead afterwards."""
+    user = auth.current_user()
+    with UnitOfWork(user.username) as uow:
+        logins.log_out(uow, user, auth.current_token(), "api")
 
 
 @blp.post("/auth/register")
@@ -25,8 +34,10 @@ def login(body):
 @blp.response(201, UserOut)
 def register(body):
     """Self-registration: creates a citizen (公民、法人和其他组织), with no department."""
-    user = create_user(body["username"], body["password"], body["display_name"], None, ["citizen"])
-    db.session.commit()
+    password = identity.NewPassword.of(body["password"], body["username"])
+    with UnitOfWork(body["username"]) as uow:
+        user = identity.create_user(uow, body["username"], password, body["display_name"], None,
+                                    ["citizen"], body["email"], via="self_registration")
     return present.user(user)
 
 

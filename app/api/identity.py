@@ -1,14 +1,15 @@
-"""Departments and users (admin)."""
+"""Departments and users (admin); passwords (admin, or the user themself)."""
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from app import auth
+from app import auth, identity
 from app.api import present
 from app.api.common import page
 from app.api.schemas import DepartmentIn, DepartmentOut, PageArgs, UserIn, UserOut
-from app.extensions import db
-from app.identity import create_department, create_user
-from app.models import Department, User
+from app.api.schemas_identity import DepartmentPatch, PasswordChange, UserPatch
+from app.cases.uow import UnitOfWork
+from app.identity import views
+from app.identity.commands import authorize_password_change
+from app.models import Department
 
 blp = Blueprint("identity", __name__, description="部门与用户 Departments and users")
 
@@ -22,8 +23,18 @@ def _department(d: Department) -> dict:
 @blp.arguments(DepartmentIn)
 @blp.response(201, DepartmentOut)
 def add_department(body):
-    dept = create_department(**body)
-    db.session.commit()
+    with UnitOfWork(auth.current_user().username) as uow:
+        dept = identity.create_department(uow, **body)
+    return _department(dept)
+
+
+@blp.patch("/departments/<code>")
+@auth.require("admin")
+@blp.arguments(DepartmentPatch)
+@blp.response(200, DepartmentOut)
+def patch_department(body, code):
+    with UnitOfWork(auth.current_user().username) as uow:
+        dept = identity.edit_department(uow, code, body)
     return _department(dept)
 
 
@@ -31,7 +42,7 @@ def add_department(body):
 @auth.require()
 @blp.arguments(PageArgs, location="query")
 def list_departments(args):
-    return page(select(Department).order_by(Department.code), args, _department)
+    return page(views.departments_query(), args, _department)
 
 
 @blp.post("/users")
@@ -39,14 +50,40 @@ def list_departments(args):
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
 def add_user(body):
-    user = create_user(body["username"], body["password"], body["display_name"], body["department"],
-                       body["roles"])
-    db.session.commit()
+    password = identity.NewPassword.of(body["password"], body["username"])
+    with UnitOfWork(auth.current_user().username) as uow:
+        user = identity.create_user(uow, body["username"], password, body["display_name"],
+                                    body["department"], body["roles"], body["email"])
     return present.user(user)
+
+
+@blp.patch("/users/<username>")
+@auth.require("admin")
+@blp.arguments(UserPatch)
+@blp.response(200, UserOut)
+def patch_user(body, username):
+    with UnitOfWork(auth.current_user().username) as uow:
+        user = identity.edit_user(uow, username, body)
+    return present.user(user)
+
+
+@blp.post("/users/<username>/password")
+@auth.require()
+@blp.arguments(PasswordChange)
+@blp.response(204)
+def change_password(body, username):
+    """An administrator resets anyone's; a user changes their own with ``old_password``.
+    Every other login of the user ends."""
+    caller = auth.current_user()
+    by = authorize_password_change(caller, username, body.get("old_password"))
+    password = identity.NewPassword.of(body["password"], username)
+    with UnitOfWork(caller.username) as uow:
+        identity.set_password(uow, username, password, by,
+                              keep_token=auth.current_token() if by == "self" else None)
 
 
 @blp.get("/users")
 @auth.require("admin", "auditor")
 @blp.arguments(PageArgs, location="query")
 def list_users(args):
-    return page(select(User).order_by(User.username), args, present.user)
+    return page(views.users_query(), args, present.user)

@@ -22,7 +22,7 @@ def iso(value) -> str | None:
 
 def user(u: User) -> dict:
     return {"username": u.username, "display_name": u.display_name, "department": u.department_code,
-            "roles": list(u.roles)}
+            "roles": list(u.roles), "email": u.email, "disabled": u.disabled}
 
 
 def resource(r: Resource) -> dict:

@@ -41,10 +41,20 @@ class Login(Schema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
 
+def Password(**kw) -> fields.String:  # noqa: N802
+    """A new password: bounded here; its strength is the identity room's rule (422 weak_password)."""
+    return fields.String(validate=validate.Length(min=1, max=256), **kw)
+
+
+def Email(**kw) -> fields.Email:  # noqa: N802
+    return fields.Email(validate=validate.Length(max=254), **kw)
+
+
 class Register(Schema):
     username = Code(required=True)
-    password = fields.String(required=True, validate=validate.Length(min=8, max=256))
+    password = Password(required=True)
     display_name = Text(required=True, max=200)
+    email = Email(load_default=None, allow_none=True)
 
 
 class DepartmentIn(Schema):
@@ -60,11 +70,12 @@ class DepartmentOut(DepartmentIn):
 
 class UserIn(Schema):
     username = Code(required=True)
-    password = fields.String(required=True, validate=validate.Length(min=8, max=256))
+    password = Password(required=True)
     display_name = Text(required=True, max=200)
     department = Code(load_default=None, allow_none=True)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1))
+    email = Email(load_default=None, allow_none=True)
 
 
 class UserOut(Schema):
@@ -72,6 +83,8 @@ class UserOut(Schema):
     display_name = fields.String()
     department = fields.String(allow_none=True)
     roles = fields.List(fields.String())
+    email = fields.String(allow_none=True)
+    disabled = fields.Boolean()
 
 
 class LoginOut(Schema):

@@ -30,6 +30,8 @@ EVENTS = {
     "definition_deployed": _l("部署流程"),
     "grant_created": _l("授权生效"), "grant_revoked": _l("撤销授权"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
+    "department_changed": _l("部门变更"), "user_changed": _l("用户变更"), "password_changed": _l("修改密码"),
+    "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
 }
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {

@@ -1,45 +1,49 @@
-"""The web login: a signed session cookie naming the user, expiring like an API token
-(DSF_TOKEN_HOURS, on the service clock). Separate from the API's bearer tokens."""
+"""The web login: the signed session cookie carries a page-session token (kind "web", stored
+hashed like an API token and expiring after DSF_TOKEN_HOURS on the service clock). Logout, a
+password change or disabling the user deletes the token, so the session ends at once.
+Separate from the API's bearer tokens: neither works in place of the other."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, redirect, request, session, url_for
 
-from app import auth
-from app.extensions import db
+from app.cases.uow import UnitOfWork
+from app.identity import login as logins, tokens
 from app.models import User
-from app.services import clock
 
 _CACHE = "dsf.web_user"
 
 
 def log_in(username: str, password: str) -> User:
-    """The user when the password is right (else AppError: 401, or 429 after repeated
-    failures); the session then names them (and nothing else)."""
-    user = auth.authenticate(username, password)
+    """The user when the password is right (else AppError: 401, 403 when disabled, or 429
+    while this address must wait); the session then names their token (and nothing else)."""
+    user, token = logins.log_in(username, password, request.remote_addr, "web")
     session.clear()
-    hours = current_app.config["DSF_TOKEN_HOURS"]
-    session["uid"] = user.id
-    session["until"] = (clock().now() + timedelta(hours=hours)).isoformat()
+    session["token"] = token
     return user
 
 
+def session_token() -> str | None:
+    return session.get("token")
+
+
 def log_out() -> None:
+    user, token = current_user(), session_token()
+    if user is not None and token:
+        with UnitOfWork(user.username) as uow:
+            logins.log_out(uow, user, token, "web")
     session.clear()
 
 
 def current_user() -> User | None:
-    """The logged-in user of this request, or None (expired sessions are dropped)."""
+    """The logged-in user of this request, or None (ended or expired sessions are dropped)."""
     if _CACHE in request.environ:  # per request (tests reuse one app context, hence ``g``)
         return request.environ[_CACHE]
-    user = None
-    uid, until = session.get("uid"), session.get("until")
-    if uid is not None and until and datetime.fromisoformat(until) > clock().now():
-        user = db.session.get(User, uid)
-    if user is None and uid is not None:
-        session.clear()
+    token = session_token()
+    user = tokens.user_for(token, "web") if token else None
+    if user is None and token:
+        session.pop("token", None)
     request.environ[_CACHE] = user
     return user
 

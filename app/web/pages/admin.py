@@ -1,5 +1,6 @@
-"""Administrators' pages: departments, users, the catalog (with emergency reclassification)
-and the holiday calendar. Each form calls the same domain function as the API."""
+"""Administrators' pages: the overview, the catalog (with emergency reclassification) and the
+holiday calendar (departments and users: admin_identity.py). Each form calls the same domain
+function as the API."""
 from __future__ import annotations
 
 import json
@@ -16,10 +17,8 @@ from app.calendar.statutory import MAX_YEAR, MIN_YEAR
 from app.cases.calendar_reload import load_year
 from app.errors import AppError
 from app.extensions import db
-from app.identity import create_department, create_user
 from app.models import CalendarYear, Department, ProcessDefinition, Resource, User
 from app.models.catalog import OPEN_TYPES, SHARE_TYPES
-from app.models.identity import DEPARTMENT_KINDS, ROLES
 from app.services import calendar
 from app.timers import incidents
 from app.web import bp
@@ -51,54 +50,6 @@ def admin_index():
 # -- departments ---------------------------------------------------------------------
 def _departments():
     return db.session.scalars(select(Department).order_by(Department.region, Department.code)).all()
-
-
-@bp.route("/admin/departments", methods=["GET", "POST"])
-@login_required("admin")
-def admin_departments():
-    context = {"kinds": DEPARTMENT_KINDS}
-    if request.method == "GET":
-        return render_template("admin/departments.html", departments=_departments(), values={}, **context)
-    form = {k: request.form.get(k, "").strip() for k in ("code", "name", "kind", "region")}
-    try:
-        if not CODE.match(form["code"]) or not form["name"] or not form["region"] \
-                or form["kind"] not in DEPARTMENT_KINDS:
-            raise AppError("validation_error", 422, {k: "invalid" for k, v in form.items() if not v})
-        create_department(**form)
-        db.session.commit()
-    except AppError as exc:
-        return _refused(exc, "admin/departments.html", departments=_departments(), **context)
-    flash(_("已新增部门 %(name)s。", name=form["name"]), "info")
-    return redirect(url_for("web.admin_departments"))
-
-
-# -- users -----------------------------------------------------------------------------
-def _users_context() -> dict:
-    return {"users": db.session.scalars(select(User).order_by(User.username)).all(),
-            "departments": _departments(), "roles": ROLES}
-
-
-@bp.route("/admin/users", methods=["GET", "POST"])
-@login_required("admin")
-def admin_users():
-    if request.method == "GET":
-        return render_template("admin/users.html", values={}, **_users_context())
-    username = request.form.get("username", "").strip()
-    display = request.form.get("display_name", "").strip()
-    password = request.form.get("password", "")
-    roles = request.form.getlist("roles")
-    try:
-        problems = {k: "invalid" for k, bad in (("username", not CODE.match(username)), ("display_name", not display),
-                                                  ("password", not 8 <= len(password) <= 256),
-                                                  ("roles", not roles)) if bad}
-        if problems:
-            raise AppError("validation_error", 422, problems)
-        create_user(username, password, display, request.form.get("department") or None, roles)
-        db.session.commit()
-    except AppError as exc:
-        return _refused(exc, "admin/users.html", **_users_context())
-    flash(_("已新增用户 %(name)s。", name=username), "info")
-    return redirect(url_for("web.admin_users"))
 
 
 # -- catalog ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.errors import AppError
-from app.extensions import db
 from app.web import bp
 from app.web.errors import text_of
 from app.web.locale import safe_next
@@ -38,9 +37,7 @@ def login():
     username = request.form.get("username", "").strip()
     try:
         user = log_in(username, request.form.get("password", ""))
-        db.session.commit()
     except AppError as exc:
-        db.session.rollback()
         flash(text_of(exc), "error")
         return render_template("login.html", username=username,
                                next=safe_next(request.form.get("next"), "")), exc.status
