@@ -32,8 +32,9 @@ def test_a_dual_role_filer_cannot_approve_his_own_request_a_colleague_can(api):
         assert resp.status_code == 403, resp.get_json()
         assert resp.get_json()["error"]["code"] == "own_case"
     assert _state(case["id"]) == before  # nothing changed, nothing recorded
-    # the pages offer him no form, and refuse the post all the same
+    # the pages offer him no form, and refuse the post all the same (logging in is audited)
     pages = Pages(api.app, "ga_dual")
+    before = _state(case["id"])
     assert f"/tasks/{task['id']}/complete" not in pages.text(f"/tasks/{task['id']}")
     refused = pages.post(f"/tasks/{task['id']}/complete", {"decision": "approve"})
     assert refused.status_code == 403 and "职责分离" in refused.get_data(as_text=True)
