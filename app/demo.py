@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.identity import create_department, create_user
-from app.models import Department, Resource, User
+from app.catalog.commands import fields_of
+from app.models import Department, Resource, ResourceVersion, User
 from app.services import clock
 
 DEPARTMENTS = [
@@ -63,10 +64,15 @@ def load() -> bool:
     now = clock().now()
     depts = {d.code: d for d in db.session.scalars(select(Department))}
     for code, name, provider, share, cond, basis, open_type, on_platform in RESOURCES:
-        db.session.add(Resource(code=code, name=name, provider_id=depts[provider].id, share_type=share,
-                                share_conditions=cond, legal_basis=basis, open_type=open_type,
-                                security_level="一般", update_cycle="每日", on_platform=on_platform,
-                                created_at=now, updated_at=now))
+        resource = Resource(code=code, name=name, provider_id=depts[provider].id, provider=depts[provider],
+                            share_type=share, share_conditions=cond, legal_basis=basis, open_type=open_type,
+                            security_level="一般", update_cycle="每日", on_platform=on_platform,
+                            created_at=now, updated_at=now)
+        db.session.add(resource)
+        db.session.flush()
+        # the demo catalog as published: each entry's version 1
+        db.session.add(ResourceVersion(resource_id=resource.id, version=1, at=now, by="system",
+                                       fields=fields_of(resource)))
     db.session.commit()
     return True
 

@@ -56,6 +56,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
                                "Give a request id (case) or a date range (from/to)"),
     "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
+    # -- catalog
+    "use_catalog_change": ("目录条目须通过目录变更申请修改,经主管部门审核后发布",
+                           "Catalog entries change through a catalog change, reviewed by the authority before publication"),
+    "not_loosening": ("临时调整只能放宽共享属性(不予共享→有条件/无条件共享,有条件→无条件共享)",
+                      "An emergency reclassification may only loosen the share type"),
+    "emergency_until_past": ("临时调整的截止日期不能早于今天", "The end date of an emergency reclassification cannot be in the past"),
+    "emergency_too_long": ("临时调整最长 {days} 天", "An emergency reclassification lasts at most {days} days"),
+    "emergency_self_approval": ("临时调整须由提出人以外的市大数据主管部门人员批准",
+                                "An emergency reclassification must be approved by someone other than who asked for it"),
 }
 
 

@@ -19,6 +19,8 @@ def from_environment(instance_path: str) -> dict:
         "DSF_SCHEDULER": os.environ.get("DSF_SCHEDULER", "on"),
         "DSF_TIMER_TICK_SECONDS": int(os.environ.get("DSF_TIMER_TICK_SECONDS", 10)),
         "DSF_TOKEN_HOURS": int(os.environ.get("DSF_TOKEN_HOURS", 12)),
+        # Art. 20 ¶3: an emergency reclassification lasts at most this many days (local choice).
+        "DSF_EMERGENCY_MAX_DAYS": int(os.environ.get("DSF_EMERGENCY_MAX_DAYS", 30)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",
