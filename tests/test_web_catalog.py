@@ -80,6 +80,7 @@ def test_a_provider_proposes_a_new_entry(demo):
                                             "share_type": "none", "legal_basis": "某法", "open_type": "closed",
                                             "reason": "编制目录"})
     assert resp.status_code == 302
+    assert "新增资源" in provider.text(resp.headers["Location"])
     assert _one(select(Resource).where(Resource.code == "GA-NEW")) is None
     assert Pages(demo, "dsj_li").post(f"/tasks/{_open_task('catalog_review')}/complete",
                                       {"decision": "approve"}).status_code == 302

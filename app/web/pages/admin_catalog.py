@@ -91,6 +91,13 @@ def _resource_page(resource: Resource, status: int = 200):
                            may_ask=may_ask, max_days=emergency.max_days()), status
 
 
+def _refused(exc: AppError, code: str):
+    """The entry's page again, with the domain's refusal on it."""
+    db.session.rollback()
+    flash(text_of(exc), "error")
+    return _resource_page(catalog.get(code), exc.status)
+
+
 def _changed(resource: Resource, fields: dict) -> dict:
     """The fields of a full form that differ from the entry (what the change proposes)."""
     return {k: v for k, v in fields.items() if getattr(resource, k) != v}
@@ -115,9 +122,7 @@ def admin_resource(code: str):
             return redirect(url_for("web.admin_resource", code=code))
         case = catalog_change.start(user, code, changes, reason)
     except AppError as exc:
-        db.session.rollback()
-        flash(text_of(exc), "error")
-        return _resource_page(catalog.get(code), exc.status)
+        return _refused(exc, code)
     flash(_("已提交目录变更申请,待大数据主管部门审核。"), "info")
     return redirect(url_for("web.case_page", case_id=case.id))
 
@@ -130,8 +135,6 @@ def admin_emergency(code: str):
         body = load(EmergencyIn, {k: request.form.get(k, "") for k in ("share_type", "until", "reason")})
         case = emergency.start(current_user(), code, body["share_type"], body["until"], body["reason"])
     except AppError as exc:
-        db.session.rollback()
-        flash(text_of(exc), "error")
-        return _resource_page(catalog.get(code), exc.status)
+        return _refused(exc, code)
     flash(_("已提交临时调整申请,经市大数据主管部门批准后生效。"), "info")
     return redirect(url_for("web.case_page", case_id=case.id))
