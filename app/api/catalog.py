@@ -1,7 +1,6 @@
 """The resource catalog (公共数据资源目录): reading it, the open list, its versions, and the
 governed ways to change it (catalog changes and emergency reclassifications are cases)."""
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from app import auth, catalog
 from app.api import present
@@ -12,7 +11,6 @@ from app.api.schemas_catalog import (AdminResourceIn, AdminResourcePatch, Catalo
 from app.cases import catalog_change, emergency as emergency_case
 from app.catalog import commands, views
 from app.extensions import db
-from app.models import Resource
 
 blp = Blueprint("catalog", __name__, description="资源目录 Catalog")
 
@@ -34,8 +32,7 @@ def create(body):
 @blp.response(200, ResourceList)
 def list_resources(args):
     """The catalog; citizens (公众) see only resources open to the public."""
-    query = catalog.visible(auth.current_user(), select(Resource))
-    return page(query.order_by(Resource.code), args, present.resource)
+    return page(views.listing(auth.current_user()), args, present.resource)
 
 
 @blp.get("/resources/<code>")

@@ -15,6 +15,11 @@ def visible(user: User | None, query):
     return query.where(Resource.open_type != "closed")
 
 
+def listing(user: User | None):
+    """The catalog as ``user`` may list it, by code."""
+    return visible(user, select(Resource)).order_by(Resource.code)
+
+
 def get(code: str, user: User | None = None) -> Resource:
     resource = db.session.scalar(visible(user, select(Resource).where(Resource.code == code)))
     if resource is None:

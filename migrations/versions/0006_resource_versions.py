@@ -36,7 +36,8 @@ def upgrade():
     bind = op.get_bind()
     rows = bind.execute(sa.text(
         "SELECT r.id, r.updated_at, d.code AS provider, " + ", ".join(f"r.{f}" for f in FIELDS) +
-        " FROM resources r JOIN departments d ON d.id = r.provider_id")).mappings().all()
+        " FROM resources r JOIN departments d ON d.id = r.provider_id")
+        .columns(updated_at=sa.DateTime(timezone=True))).mappings().all()
     if rows:
         op.bulk_insert(versions, [
             {"resource_id": row["id"], "version": 1, "at": row["updated_at"], "by": "system", "case_id": None,

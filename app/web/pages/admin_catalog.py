@@ -51,7 +51,7 @@ def _departments(user) -> list[Department]:
 
 def _catalog_page(status: int = 200, values=None):
     user = current_user()
-    resources = db.session.scalars(select(Resource).order_by(Resource.code)).all()
+    resources = db.session.scalars(views.listing(user)).all()
     return render_template("admin/catalog.html", resources=resources, departments=_departments(user),
                            share_types=SHARE_TYPES, open_types=OPEN_TYPES, today=today(),
                            values=values if values is not None else {},
