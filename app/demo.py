@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.cases.uow import UnitOfWork
 from app.extensions import db
+from app.catalog import commands as catalog
 from app.identity import NewPassword, create_department, create_user
-from app.models import Department, Resource, User
-from app.services import clock
+from app.models import User
 
 DEPARTMENTS = [
     ("DY-DSJ", "东营市大数据局", "authority", "东营市"),
@@ -63,14 +63,12 @@ def load() -> bool:
             create_department(uow, code, name, kind, region)
         for username, display, dept, roles in USERS:
             create_user(uow, username, password, display, dept, roles, via="demo")
-    now = clock().now()
-    depts = {d.code: d for d in db.session.scalars(select(Department))}
-    for code, name, provider, share, cond, basis, open_type, on_platform in RESOURCES:
-        db.session.add(Resource(code=code, name=name, provider_id=depts[provider].id, share_type=share,
-                                share_conditions=cond, legal_basis=basis, open_type=open_type,
-                                security_level="一般", update_cycle="每日", on_platform=on_platform,
-                                created_at=now, updated_at=now))
-    db.session.commit()
+    with UnitOfWork("system:demo") as uow:  # the demo catalog as published: each entry's version 1
+        for code, name, provider, share, cond, basis, open_type, on_platform in RESOURCES:
+            catalog.create(uow, {"code": code, "name": name, "provider": provider, "share_type": share,
+                                 "share_conditions": cond, "legal_basis": basis, "open_type": open_type,
+                                 "security_level": "一般", "update_cycle": "每日", "on_platform": on_platform},
+                           reason="演示数据")
     return True
 
 

@@ -67,6 +67,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "The last active administrator cannot be disabled or lose the admin role"),
     "wrong_old_password": ("当前密码不正确", "The current password is wrong"),
     "account_disabled": ("该账户已停用,请联系管理员", "This account is disabled; contact an administrator"),
+    # -- catalog
+    "use_catalog_change": ("目录条目须通过目录变更申请修改,经主管部门审核后发布",
+                           "Catalog entries change through a catalog change, reviewed by the authority before publication"),
+    "not_loosening": ("临时调整只能放宽共享属性(不予共享→有条件/无条件共享,有条件→无条件共享)",
+                      "An emergency reclassification may only loosen the share type"),
+    "emergency_until_past": ("临时调整的截止日期不能早于今天", "The end date of an emergency reclassification cannot be in the past"),
+    "emergency_too_long": ("临时调整最长 {days} 天", "An emergency reclassification lasts at most {days} days"),
+    "emergency_self_approval": ("临时调整须由提出人以外的市大数据主管部门人员批准",
+                                "An emergency reclassification must be approved by someone other than who asked for it"),
 }
 
 

@@ -22,6 +22,8 @@ def from_environment(instance_path: str) -> dict:
         # Reverse proxies in front of the service: their X-Forwarded-For names the client
         # (login throttling counts per client address).
         "DSF_PROXY_HOPS": int(os.environ.get("DSF_PROXY_HOPS", 0)),
+        # Art. 20 ¶3: an emergency reclassification lasts at most this many days (local choice).
+        "DSF_EMERGENCY_MAX_DAYS": int(os.environ.get("DSF_EMERGENCY_MAX_DAYS", 30)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",

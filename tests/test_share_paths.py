@@ -105,13 +105,16 @@ def test_dragon_boat_deadline(api):
 
 def test_emergency_reclassification_decides_until_it_lapses(api):
     assert api.share("zrzy_sun", "GA-ZDRY-002")["status"] == "refused"
-    assert api.post("/resources/GA-ZDRY-002/emergency", "ga_wang",
+    assert api.post("/resources/GA-ZDRY-002/emergency", "scjg_liu",
                     json={"share_type": "conditional", "until": "2026-03-10", "reason": "x"}).status_code == 403
-    bad = api.post("/resources/GA-ZDRY-002/emergency", "dsj_li",
+    bad = api.post("/resources/GA-ZDRY-002/emergency", "ga_wang",
                    json={"share_type": "conditional", "until": "2026-03-01", "reason": "x"})
     assert bad.status_code == 422
-    res = api.ok("POST", "/resources/GA-ZDRY-002/emergency", "dsj_li",
-                 json={"share_type": "conditional", "until": "2026-03-10", "reason": "突发公共卫生事件"})
+    case = api.ok("POST", "/resources/GA-ZDRY-002/emergency", "ga_wang", 201,
+                  json={"share_type": "conditional", "until": "2026-03-10", "reason": "突发公共卫生事件"})
+    review = api.task_of(case, "emergency_review")
+    api.ok("POST", f"/tasks/{review['id']}/complete", "dsj_li", json={"decision": "approve"})
+    res = api.ok("GET", "/resources/GA-ZDRY-002", "zrzy_sun")
     assert res["effective_share_type"] == "conditional" and res["share_type"] == "none"
     case = api.share("zrzy_sun", "GA-ZDRY-002")
     assert case["status"] == "pending" and api.task_of(case, "provider_review")

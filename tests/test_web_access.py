@@ -198,7 +198,7 @@ PAGE_ACCESS = {
     "/admin/departments/DY-GA": {"admin"}, "/admin/users/ga_wang": {"admin"},
     "/admin/calendar": {"admin"}, "/admin/calendar/2027": {"admin"}, "/admin/processes": {"admin"},
     "/admin/bpmn/share_request": {"admin"},
-    "/admin/catalog": {"admin", "dsj_li"}, "/admin/catalog/GA-HJ-001": {"admin", "dsj_li"},
+    "/admin/catalog": {"admin", "dsj_li", "ga_wang"}, "/admin/catalog/GA-HJ-001": {"admin", "dsj_li", "ga_wang"},
 }
 
 

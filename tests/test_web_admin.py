@@ -41,34 +41,6 @@ def test_admin_adds_a_department_and_a_user(demo):
     assert 'value="x1"' in no_dept.get_data(as_text=True)  # the input is kept
 
 
-def test_catalog_rules_and_emergency_reclassification(demo):
-    admin = Pages(demo, "admin")
-    missing = admin.post("/admin/catalog", {"code": "GA-NEW", "name": "新资源", "provider": "DY-GA",
-                                            "share_type": "conditional", "open_type": "closed"})
-    assert missing.status_code == 422 and "有条件共享的资源必须填写共享条件和依据" in missing.get_data(as_text=True)
-    assert admin.post("/admin/catalog", {"code": "GA-NEW", "name": "新资源", "provider": "DY-GA",
-                                         "share_type": "conditional", "share_conditions": "仅限办案",
-                                         "legal_basis": "某法第一条", "open_type": "closed",
-                                         "on_platform": "on"}).status_code == 302
-    assert _one(select(Resource).where(Resource.code == "GA-NEW")).on_platform is True
-    assert admin.post("/admin/catalog/GA-NEW", {"name": "新资源(改)", "share_type": "none", "legal_basis": "某法",
-                                                "open_type": "closed"}).status_code == 302
-    assert _one(select(Resource).where(Resource.code == "GA-NEW")).share_type == "none"
-
-    authority = Pages(demo, "dsj_li")
-    page = authority.text("/admin/catalog/GA-ZDRY-002")
-    assert "修改目录信息" not in page and "突发事件临时调整共享属性" in page
-    past = authority.post("/admin/catalog/GA-ZDRY-002/emergency", {"share_type": "conditional", "until": "2026-01-01",
-                                                                   "reason": "疫情"})
-    assert past.status_code == 422
-    assert authority.post("/admin/catalog/GA-ZDRY-002/emergency", {"share_type": "conditional",
-                                                                   "until": "2026-03-31", "reason": "防汛应急"}) \
-        .status_code == 302
-    assert "临时调整为「有条件共享」至 2026-03-31" in authority.text("/admin/catalog/GA-ZDRY-002")
-    assert _one(select(AuditEvent).where(AuditEvent.type == "resource_reclassified")).data["reason"] == "防汛应急"
-    assert Pages(demo, "ga_wang").get("/admin/catalog").status_code == 403
-
-
 def test_calendar_years_and_loading_a_schedule_recomputes_deadlines(demo, api):
     page = Pages(demo, "admin").text("/admin/calendar")
     assert 'data-year="2026" class="source-official"' in page

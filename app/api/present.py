@@ -37,6 +37,10 @@ def resource(r: Resource) -> dict:
             "effective_share_type": r.effective_share_type(_today())}
 
 
+def resource_version(v) -> dict:
+    return {"version": v.version, "at": iso(v.at), "by": v.by, "case_id": v.case_id, "fields": v.fields}
+
+
 def sla(clock_value: dict, today: date) -> dict:
     """A stored clock, with a running one past its due date shown as breached."""
     out = dict(clock_value)

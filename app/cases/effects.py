@@ -1,8 +1,10 @@
-"""What completing a task does outside the workflow: the catalog changes some tasks imply."""
+"""What completing a task does outside the workflow: the catalog changes some tasks imply
+(aggregation; a published catalog change; an approved emergency reclassification)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.cases import catalog_change, emergency
 from app.extensions import db
 from app.models import Case, Resource
 
@@ -15,7 +17,8 @@ def _aggregated(uow, case: Case, data: dict) -> None:
         uow.record(case, "resource_aggregated", "aggregation", {"resource": resource.code})
 
 
-EFFECTS = {"aggregation": _aggregated}
+EFFECTS = {"aggregation": _aggregated, "catalog_review": catalog_change.reviewed,
+           "security_review": catalog_change.security_reviewed, "emergency_review": emergency.reviewed}
 
 
 def apply(uow, case: Case, task_key: str, data: dict) -> None:

@@ -73,6 +73,9 @@ FORMS: dict[str, dict] = {
     "third_party_opinion": _decision("agree", "disagree", negative="disagree", field="opinion"),
     "applicant_supplement": {"type": "object", "properties": {"description": _REASON},
                              "required": ["description"], "additionalProperties": False},
+    "catalog_review": _decision("approve", "return", negative="return"),
+    "security_review": _decision("approve", "return", negative="return"),
+    "emergency_review": _decision("approve", "refuse", negative="refuse"),
     "coordinate_overdue": {"type": "object", "properties": {"resolution": _REASON},
                            "required": ["resolution"], "additionalProperties": False},
 }

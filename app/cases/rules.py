@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from app.errors import invalid
+from app.errors import AppError, invalid
 from app.extensions import db
 from app.models import Case, HumanTask, Resource, User
 
@@ -62,11 +62,20 @@ def _other_approver(case, task, user, data, workflow, today) -> dict:
     return data
 
 
+def _not_the_asker(case, task, user, data, workflow, today) -> dict:
+    """Art. 20 ¶3: the city authority approves an emergency reclassification, never the one
+    who asked for it (even if they work at the city authority)."""
+    if user.id == case.applicant_id:
+        raise AppError("emergency_self_approval", 403)
+    return data
+
+
 RULES = {
     "catalog_registration": _registered_resource,
     "confirm_receipt": _receipt_day,
     "open_data_review": _open_data_action,
     "extension_approval": _other_approver,
+    "emergency_review": _not_the_asker,
 }
 
 

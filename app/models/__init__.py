@@ -1,6 +1,6 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 from app.models.identity import ApiToken, Department, LoginThrottle, User  # noqa: F401
-from app.models.catalog import Resource  # noqa: F401
+from app.models.catalog import Resource, ResourceVersion  # noqa: F401
 from app.models.process import ProcessDefinition  # noqa: F401
 from app.models.case import Case  # noqa: F401
 from app.models.task import HumanTask  # noqa: F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -42,3 +42,23 @@ class Resource(db.Model):
         if self.emergency_share_type and self.emergency_until and today <= self.emergency_until:
             return self.emergency_share_type
         return self.share_type
+
+
+# The published fields of an entry, as each version records them (provider by code).
+VERSION_FIELDS = ("code", "name", "provider", "share_type", "share_conditions", "legal_basis", "open_type",
+                  "security_level", "update_cycle", "on_platform")
+
+
+class ResourceVersion(db.Model):
+    """One published state of a catalog entry (Art. 10, 11): creation is version 1, every
+    approved change (or audited administrator edit) the next; never updated."""
+    __tablename__ = "resource_versions"
+    __table_args__ = (UniqueConstraint("resource_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    fields: Mapped[dict] = mapped_column(JSON)

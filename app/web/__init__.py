@@ -1,6 +1,6 @@
 """Web pages for approvers, administrators and auditors (zh-CN first).
 
-Server-rendered Jinja pages on the domain layer (app/cases, app/catalog.py, app/identity/,
+Server-rendered Jinja pages on the domain layer (app/cases, app/catalog/, app/identity/,
 app/audit): never SpiffWorkflow, never HTTP to ourselves. The login is a session cookie,
 separate from the API's bearer tokens; every form POST carries a CSRF token (the JSON API
 under /api/v1 is left alone). Browser assets come from .web-assets/node_modules (``make install``

@@ -8,7 +8,7 @@ from app.cases.history import events_of, public_timeline
 from app.extensions import db
 from app.models import Case, HumanTask, Resource
 from app.web.deadlines import clock_view, today
-from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, label
+from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, OPEN_TYPES, SHARE_TYPES, label
 
 # request field -> its label, in the order a reader wants them
 _INPUT = (("title", _l("采购项目")), ("supplier", _l("供应商")), ("budget_yuan", _l("预算(元)")),
@@ -32,7 +32,39 @@ def case_facts(case: Case) -> list[tuple[str, str]]:
     if data.get("green_channel"):
         facts.append((str(_l("绿色通道")), str(_l("已申请"))))
     facts += [(str(name), str(data[key])) for key, name in _INPUT if data.get(key) not in (None, "")]
-    return facts
+    return facts + _catalog_facts(case.kind, data)
+
+
+# a catalog change's or an emergency's fields -> their labels
+_ENTRY = (("code", _l("编码")), ("name", _l("名称")), ("provider", _l("提供单位")), ("share_type", _l("共享属性")),
+          ("share_conditions", _l("共享条件")), ("legal_basis", _l("法律依据")), ("open_type", _l("开放属性")),
+          ("security_level", _l("安全级别")), ("update_cycle", _l("更新周期")), ("on_platform", _l("已汇聚")))
+
+
+def _shown(key: str, value) -> str:
+    if key == "share_type":
+        return label(SHARE_TYPES, value)
+    if key == "open_type":
+        return label(OPEN_TYPES, value)
+    if isinstance(value, bool):
+        return str(_l("是") if value else _l("否"))
+    return "—" if value in (None, "") else str(value)
+
+
+def _catalog_facts(kind: str, data: dict) -> list[tuple[str, str]]:
+    """What a catalog change proposes, or what an emergency reclassification asks for."""
+    if kind == "catalog_change":
+        change = data.get("change") or {}
+        facts = [(str(_l("变更类型")), str(_l("新增资源") if data.get("new") else _l("变更目录条目")))]
+        facts += [(str(_l("拟变更:%(field)s", field=name)), _shown(key, change[key]))
+                  for key, name in _ENTRY if key in change]
+        if data.get("security_review"):
+            facts.append((str(_l("安全保密审查")), str(_l("需要(拟开放或放宽共享)"))))
+        return facts + [(str(_l("事由")), str(data.get("reason") or "—"))]
+    if kind == "emergency":
+        return [(str(_l("临时共享属性")), _shown("share_type", data.get("share_type"))),
+                (str(_l("截止日期")), str(data.get("until"))), (str(_l("事由")), str(data.get("reason")))]
+    return []
 
 
 def outcome_facts(case: Case) -> list[tuple[str, str]]:

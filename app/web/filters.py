@@ -49,6 +49,6 @@ def menu(user) -> list[tuple[str, str]]:
         items.append(("web.audit_index", _("审计")))
     if user.has_role("admin"):
         items.append(("web.admin_index", _("管理")))
-    elif user.has_role("authority"):
+    elif user.has_role("authority", "approver"):
         items.append(("web.admin_catalog", _("资源目录")))
     return items

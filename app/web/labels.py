@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据")}
+KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据"),
+         "catalog_change": _l("目录变更"), "emergency": _l("临时调整共享属性")}
 STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
             "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结")}
 TASK_STATES = {"open": _l("待办理"), "completed": _l("已办结"), "cancelled": _l("已取消")}
@@ -32,6 +33,7 @@ EVENTS = {
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
     "department_changed": _l("部门变更"), "user_changed": _l("用户变更"), "password_changed": _l("修改密码"),
     "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
+    "resource_changed": _l("目录信息变更"),
 }
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
@@ -44,7 +46,7 @@ FIELDS = {
     "description": _l("补正内容"), "resolution": _l("协调结果"),
 }
 CHOICES = {
-    "approve": _l("同意"), "refuse": _l("不同意"), "can_aggregate": _l("能够满足(可汇聚)"),
+    "approve": _l("同意"), "refuse": _l("不同意"), "return": _l("退回"), "can_aggregate": _l("能够满足(可汇聚)"),
     "cannot": _l("无法满足"), "agree": _l("同意公开"), "disagree": _l("不同意公开"),
     "reply": _l("答复"), "request_supplement": _l("一次性告知补正"),
     "consult_third_party": _l("征求第三方意见"), "request_extension": _l("申请延长答复期限"),

@@ -1,40 +1,27 @@
-"""Administrators' pages: the overview, the catalog (with emergency reclassification) and the
-holiday calendar (departments and users: admin_identity.py). Each form calls the same domain
+"""Administrators' pages: the overview, the holiday calendar and incidents (departments and
+users: admin_identity.py; the catalog: admin_catalog.py). Each form calls the same domain
 function as the API."""
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app import catalog
 from app.calendar import ScheduleError, YearSchedule
 from app.calendar.statutory import MAX_YEAR, MIN_YEAR
 from app.cases.calendar_reload import load_year
 from app.errors import AppError
 from app.extensions import db
 from app.models import CalendarYear, Department, ProcessDefinition, Resource, User
-from app.models.catalog import OPEN_TYPES, SHARE_TYPES
 from app.services import calendar
 from app.timers import incidents
 from app.web import bp
 from app.web.deadlines import today
 from app.web.errors import text_of
 from app.web.session import current_user, login_required
-
-CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-CATALOG_READERS = ("admin", "authority")  # the authority reclassifies in an emergency (Art. 20 ¶3)
-
-
-def _refused(exc: AppError, template: str, status: int | None = None, **context):
-    """Re-show a form with the domain's refusal on it, the input kept."""
-    db.session.rollback()
-    flash(text_of(exc), "error")
-    return render_template(template, values=request.form, **context), status or exc.status
 
 
 @bp.get("/admin")
@@ -45,103 +32,6 @@ def admin_index():
                                   ("definitions", ProcessDefinition))}
     counts["incidents"] = db.session.scalar(select(func.count()).select_from(incidents.open_incidents().subquery()))
     return render_template("admin/index.html", counts=counts)
-
-
-# -- departments ---------------------------------------------------------------------
-def _departments():
-    return db.session.scalars(select(Department).order_by(Department.region, Department.code)).all()
-
-
-# -- catalog ---------------------------------------------------------------------------
-RESOURCE_TEXTS = ("name", "share_conditions", "legal_basis", "security_level", "update_cycle")
-
-
-def _resource_fields(form, creating: bool) -> dict:
-    """The catalog fields of a form, as the API's schemas would pass them on."""
-    fields = {k: (form.get(k, "").strip() or None) for k in RESOURCE_TEXTS}
-    fields["share_type"] = form.get("share_type")
-    fields["open_type"] = form.get("open_type")
-    fields["on_platform"] = form.get("on_platform") == "on"
-    problems = {}
-    if fields["share_type"] not in SHARE_TYPES:
-        problems["share_type"] = "invalid"
-    if fields["open_type"] not in OPEN_TYPES:
-        problems["open_type"] = "invalid"
-    if not fields["name"]:
-        problems["name"] = "required"
-    if creating:
-        fields["code"] = form.get("code", "").strip()
-        fields["provider"] = form.get("provider", "").strip()
-        if not CODE.match(fields["code"]):
-            problems["code"] = "invalid"
-    if problems:
-        raise AppError("validation_error", 422, problems)
-    return fields
-
-
-def _catalog_context() -> dict:
-    return {"resources": db.session.scalars(select(Resource).order_by(Resource.code)).all(),
-            "departments": _departments(), "share_types": SHARE_TYPES, "open_types": OPEN_TYPES,
-            "today": today()}
-
-
-@bp.route("/admin/catalog", methods=["GET", "POST"])
-@login_required(*CATALOG_READERS)
-def admin_catalog():
-    if request.method == "GET":
-        return render_template("admin/catalog.html", values={}, **_catalog_context())
-    try:
-        resource = catalog.create(current_user(), _resource_fields(request.form, creating=True))
-        db.session.commit()
-    except AppError as exc:
-        return _refused(exc, "admin/catalog.html", **_catalog_context())
-    flash(_("已登记资源 %(code)s。", code=resource.code), "info")
-    return redirect(url_for("web.admin_resource", code=resource.code))
-
-
-def _resource_page(resource: Resource, status: int = 200):
-    return render_template("admin/resource.html", resource=resource, share_types=SHARE_TYPES,
-                           open_types=OPEN_TYPES, today=today(),
-                           may_edit=catalog.may_edit(current_user(), resource.provider_id)), status
-
-
-@bp.route("/admin/catalog/<code>", methods=["GET", "POST"])
-@login_required(*CATALOG_READERS)
-def admin_resource(code: str):
-    resource = catalog.get(code)
-    if request.method == "GET":
-        return _resource_page(resource)
-    try:
-        catalog.update(current_user(), code, _resource_fields(request.form, creating=False))
-        db.session.commit()
-    except AppError as exc:
-        db.session.rollback()
-        flash(text_of(exc), "error")
-        return _resource_page(catalog.get(code), exc.status)
-    flash(_("已保存。"), "info")
-    return redirect(url_for("web.admin_resource", code=code))
-
-
-@bp.post("/admin/catalog/<code>/emergency")
-@login_required(*CATALOG_READERS)
-def admin_emergency(code: str):
-    """Art. 20 ¶3: a temporary share type in an emergency, lapsing by itself; audited."""
-    try:
-        until = date.fromisoformat(request.form.get("until", ""))
-    except ValueError:
-        until = None
-    share_type, reason = request.form.get("share_type"), request.form.get("reason", "").strip()
-    try:
-        if until is None or share_type not in SHARE_TYPES or not reason:
-            raise AppError("validation_error", 422, {"until": "date", "reason": "required"})
-        catalog.reclassify(current_user(), code, share_type, until, reason, today())
-        db.session.commit()
-    except AppError as exc:
-        db.session.rollback()
-        flash(text_of(exc), "error")
-        return _resource_page(catalog.get(code), exc.status)
-    flash(_("已临时调整共享属性,至 %(until)s 自动失效。", until=until.isoformat()), "info")
-    return redirect(url_for("web.admin_resource", code=code))
 
 
 # -- calendar --------------------------------------------------------------------------
