@@ -46,6 +46,7 @@ def api(api):
 
 # -- "Why": an approver can no longer loosen the live catalog by a PATCH ----------------------
 def test_an_approver_patch_is_refused_and_changes_nothing(api):
+    api.token("ga_wang")  # logging in is itself audited
     seq = _last_seq()
     resp = api.call("PATCH", "/resources/GA-ZDRY-002", "ga_wang", json={"share_type": "unconditional"})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "use_catalog_change"
