@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.engine.clock import local_date
-from app.models import HumanTask
 from app.services import calendar, clock, timezone
 
 
@@ -33,14 +32,6 @@ def due(due_date: date | None, on: date | None = None) -> Due:
         return Due(due_date, True, work.working_days_between(due_date, on))
     return Due(due_date, False, work.working_days_between(on, due_date),
                work.is_provisional(due_date.year))
-
-
-def inbox_rows(tasks: list[HumanTask]) -> list[tuple[HumanTask, Due]]:
-    """Tasks with their deadline, overdue first, then by due date; no due date last."""
-    on = today()
-    rows = [(task, due(task.due_date, on)) for task in tasks]
-    return sorted(rows, key=lambda r: (not r[1].overdue, r[1].due_date is None, r[1].due_date or on,
-                                       r[0].created_at))
 
 
 def clock_view(value: dict, on: date | None = None) -> dict:

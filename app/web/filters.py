@@ -24,6 +24,11 @@ def label(code, table: str) -> str:
     return labels.label(getattr(labels, table.upper()), code)
 
 
+@bp.app_template_filter("step")
+def step(key: str, name: str) -> str:
+    return labels.step(key, name)
+
+
 @bp.app_context_processor
 def _page_context():
     user = current_user()

@@ -28,6 +28,16 @@ EVENTS = {
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
 }
+# the models' user tasks by element id: their names in the page's language
+STEPS = {
+    "provider_review": _l("提供单位审核"), "green_review": _l("绿色通道审核"),
+    "dispatch_feedback": _l("提供单位反馈"), "aggregation": _l("数据汇聚"),
+    "coordinate_overdue": _l("逾期协调(第二十三条)"), "applicant_amendment": _l("退回修改"),
+    "catalog_registration": _l("纳入本部门资源目录"), "confirm_receipt": _l("确认收到申请"),
+    "purchase_review": _l("购买社会数据审批"), "applicant_supplement": _l("补正申请材料"),
+    "extension_approval": _l("延期审批(政府信息公开工作机构负责人)"),
+    "open_data_review": _l("依申请开放审核答复"), "third_party_opinion": _l("记录第三方意见"),
+}
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
     "decision": _l("决定"), "reason": _l("理由"), "conditions": _l("使用条件(答复意见)"),
@@ -49,6 +59,11 @@ CHOICES = {
 }
 DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
              "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正")}
+
+
+def step(key: str, name: str) -> str:
+    """A task's step name: translated when the element is known, else the model's own name."""
+    return str(STEPS[key]) if key in STEPS else name
 
 
 def label(table: dict, code) -> str:

@@ -5,34 +5,44 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.cases import access, forms, tasks
+from app.api.schemas_daily import InboxFilter
+from app.cases import access, forms, tasks, views
 from app.errors import AppError
 from app.extensions import db
-from app.models import Case, HumanTask
+from app.models import Case, HumanTask, Resource
 from app.web import bp
-from app.web.deadlines import due, inbox_rows
+from app.web.deadlines import due, today
+from app.web.forms import load
 from app.web.errors import text_of
 from app.web.case_view import case_facts
 from app.web.schema_form import data_from, field_errors, fields_of
 from app.web.session import current_user, login_required
 
-INBOX_LIMIT = 500
 FIELD_CODES = ("validation_error", "reason_required")  # their details name form fields
+
+
+PER_PAGE = 20
 
 
 @bp.get("/inbox")
 @login_required()
 def inbox():
+    """The API's inbox query (search, filters, team view, paging), overdue first."""
     user = current_user()
-    query = access.inbox(user)
+    args = {k: v for k, v in request.args.items() if k != "show"}
     show = request.args.get("show", "all")
-    if show == "mine":
-        query = query.where(HumanTask.assignee_id == user.id)
-    elif show == "unassigned":
-        query = query.where(HumanTask.assignee_id.is_(None))
-    found = db.session.scalars(query.order_by(HumanTask.due_date, HumanTask.created_at).limit(INBOX_LIMIT)).all()
-    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_({t.case_id for t in found})))}
-    return render_template("inbox.html", rows=inbox_rows(found), cases=cases, show=show)
+    if show in ("mine", "unassigned"):
+        args["assigned"] = "me" if show == "mine" else "unassigned"
+    elif show == "team":
+        args["scope"] = "department"
+    args = load(InboxFilter(), {"per_page": str(PER_PAGE), **args})
+    on = today()
+    found, total = views.inbox_page(user, on, args)
+    rows = [(row, due(row.task.due_date, on)) for row in found]
+    pages = max(1, -(-total // args["per_page"]))
+    resources = db.session.execute(select(Resource.code, Resource.name).order_by(Resource.code)).all()
+    return render_template("inbox.html", rows=rows, show=show, args=args, total=total, pages=pages,
+                           resources=resources)
 
 
 def _may_act(user, task: HumanTask) -> bool:

@@ -1,0 +1,36 @@
+"""Schemas of the daily work (API.md "Second wave" → "Daily work")."""
+from marshmallow import Schema, fields, validate
+
+from app.api.schemas import Code, TaskFilter, TaskOut, Text, page_of
+
+
+class InboxFilter(TaskFilter):
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    resource = Code()
+    due_before = fields.Date()
+    scope = fields.String(validate=validate.OneOf(("mine", "department")))
+
+
+class InboxTaskOut(TaskOut):
+    resource_name = fields.String(allow_none=True)
+    applicant_department_name = fields.String(allow_none=True)
+    green_channel = fields.Boolean()
+    received_on = fields.String()
+
+
+InboxList = page_of(InboxTaskOut, "InboxList")
+
+
+class ReassignIn(Schema):
+    to = Code(required=True)
+    reason = Text(required=True)
+
+
+class ReasonIn(Schema):
+    reason = Text(required=True)
+
+
+class AmendIn(Schema):
+    purpose = Text()
+    legal_basis = Text()
+    note = Text(required=True)
