@@ -56,6 +56,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
                                "Give a request id (case) or a date range (from/to)"),
     "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
+    # -- daily
+    "not_a_colleague": ("{user} 不是本单位可办理该任务的同事", "{user} is not a colleague who may work this task"),
+    "not_returnable": ("该任务不能退回修改", "This task cannot be returned for amendment"),
+    "returned_once": ("每件申请只能退回修改一次", "A request can be returned for amendment only once"),
+    "not_returned": ("该申请没有待修改的退回", "This request is not awaiting an amendment"),
+    "notify_returned_for_amendment": ("您的申请被退回修改:{reason}", "Your request was returned for amendment: {reason}"),
+    "notify_task_reassigned": ("转办给您的待办:{name}", "A task was handed over to you: {name}"),
 }
 
 

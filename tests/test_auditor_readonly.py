@@ -46,6 +46,9 @@ BODIES = {
                                                 "purpose": "x", "budget_yuan": "100.00"}},
     "requests.supplement": {"json": {"description": "补充说明"}},
     "tasks.complete": {"json": {"decision": "approve"}},
+    "tasks.reassign": {"json": {"to": "ga_chen", "reason": "审计员尝试转办"}},
+    "tasks.return_for_amendment": {"json": {"reason": "审计员尝试退回"}},
+    "casework.amend": {"json": {"purpose": "审计员尝试修改", "note": "x"}},
     "catalog.create": {"json": {"code": "AUD-001", "name": "x", "provider": "DY-GA", "share_type": "unconditional"}},
     "catalog.patch": {"json": {"name": "审计员改名"}},
     "catalog.emergency": {"json": {"share_type": "unconditional", "until": "2026-12-31", "reason": "x"}},
@@ -107,7 +110,7 @@ def test_every_mutating_route_is_refused_to_the_auditor_and_changes_nothing(api,
         assert resp.get_json()["error"]["code"] in ("forbidden", "not_found", "method_not_allowed")
     assert _database() == before
     assert {"tasks.complete", "tasks.claim", "requests.withdraw", "processes.deploy",
-            "identity.add_user"} <= set(tried)
+            "identity.add_user", "tasks.reassign", "tasks.return_for_amendment", "casework.amend"} <= set(tried)
 
 
 def test_the_exclusions_are_real_routes(api):

@@ -5,8 +5,8 @@ from app import auth
 from app.api import present
 from app.api.common import json_object
 from app.api.schemas import RequestOut, TaskOut
-from app.api.schemas_daily import InboxFilter, InboxList
-from app.cases import access, tasks, views
+from app.api.schemas_daily import InboxFilter, InboxList, ReasonIn, ReassignIn
+from app.cases import access, handover, tasks, views
 from app.engine.clock import local_date
 from app.services import clock, timezone
 
@@ -51,3 +51,21 @@ def unclaim(task_id):
 def complete(task_id):
     """Body: the task's form (see ``form`` in GET /tasks/{id}); claims implicitly."""
     return present.case(tasks.complete(auth.current_user(), task_id, json_object()))
+
+
+@blp.post("/tasks/<task_id>/reassign")
+@auth.require()
+@blp.arguments(ReassignIn)
+@blp.response(200, TaskOut)
+def reassign(body, task_id):
+    """转办: to a colleague with the lane's role in the task's department; audited."""
+    return present.task(handover.reassign(auth.current_user(), task_id, body["to"], body["reason"]))
+
+
+@blp.post("/tasks/<task_id>/return")
+@auth.require()
+@blp.arguments(ReasonIn)
+@blp.response(200, RequestOut)
+def return_for_amendment(body, task_id):
+    """退回修改 (a share request's provider review): back to the applicant, the clock paused."""
+    return present.case(handover.return_for_amendment(auth.current_user(), task_id, body["reason"]))

@@ -73,6 +73,9 @@ FORMS: dict[str, dict] = {
     "third_party_opinion": _decision("agree", "disagree", negative="disagree", field="opinion"),
     "applicant_supplement": {"type": "object", "properties": {"description": _REASON},
                              "required": ["description"], "additionalProperties": False},
+    "applicant_amendment": {"type": "object", "properties": {"purpose": _REASON, "legal_basis": _REASON,
+                                                             "note": _REASON},
+                            "required": ["note"], "additionalProperties": False},
     "coordinate_overdue": {"type": "object", "properties": {"resolution": _REASON},
                            "required": ["resolution"], "additionalProperties": False},
 }
