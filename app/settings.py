@@ -20,6 +20,12 @@ def from_environment(instance_path: str) -> dict:
         "DSF_TIMER_TICK_SECONDS": int(os.environ.get("DSF_TIMER_TICK_SECONDS", 10)),
         "DSF_TOKEN_HOURS": int(os.environ.get("DSF_TOKEN_HOURS", 12)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
+        # attachments' bytes, content-addressed by SHA-256 (outside the database rows)
+        "DSF_FILES_DIR": os.environ.get("DSF_FILES_DIR", os.path.join(instance_path, "files")),
+        "DSF_MAX_ATTACHMENT_BYTES": int(os.environ.get("DSF_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)),
+        # e.g. smtp://127.0.0.1:1025: notifications are also mailed (after commit)
+        "DSF_SMTP_URL": os.environ.get("DSF_SMTP_URL", ""),
+        "DSF_MAIL_FROM": os.environ.get("DSF_MAIL_FROM", "noreply@datashare.local"),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -2,6 +2,7 @@
 in its url_map (so a route added later is covered without touching this file), is refused to
 the demo ``auditor`` with valid input and real ids, and the database is byte-for-byte the
 same afterwards; every GET route answers the auditor 200."""
+import io
 import pathlib
 import re
 
@@ -49,6 +50,9 @@ BODIES = {
     "tasks.reassign": {"json": {"to": "ga_chen", "reason": "审计员尝试转办"}},
     "tasks.return_for_amendment": {"json": {"reason": "审计员尝试退回"}},
     "casework.amend": {"json": {"purpose": "审计员尝试修改", "note": "x"}},
+    "casework.add_comment": {"json": {"text": "审计员尝试评论"}},
+    "casework.add_attachment": {"data": {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")},
+                                "content_type": "multipart/form-data"},
     "catalog.create": {"json": {"code": "AUD-001", "name": "x", "provider": "DY-GA", "share_type": "unconditional"}},
     "catalog.patch": {"json": {"name": "审计员改名"}},
     "catalog.emergency": {"json": {"share_type": "unconditional", "until": "2026-12-31", "reason": "x"}},
@@ -71,8 +75,10 @@ def world(api):
     job = db.session.scalar(select(TimerJob.id).where(TimerJob.case_id == case["id"]))
     db.session.execute(update(TimerJob).where(TimerJob.id == job).values(state="incident"))
     db.session.commit()
+    attachment = api.post(f"/requests/{case['id']}/attachments", "zrzy_sun", content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")}).get_json()["id"]
     api.token("auditor")
-    return {"case_id": case["id"], "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
+    return {"case_id": case["id"], "attachment_id": attachment, "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
             "key": "share_request", "year": "2026", "job_id": job, "filename": "swagger-ui.css"}
 
 
@@ -110,7 +116,8 @@ def test_every_mutating_route_is_refused_to_the_auditor_and_changes_nothing(api,
         assert resp.get_json()["error"]["code"] in ("forbidden", "not_found", "method_not_allowed")
     assert _database() == before
     assert {"tasks.complete", "tasks.claim", "requests.withdraw", "processes.deploy",
-            "identity.add_user", "tasks.reassign", "tasks.return_for_amendment", "casework.amend"} <= set(tried)
+            "identity.add_user", "tasks.reassign", "tasks.return_for_amendment", "casework.amend",
+            "casework.add_comment", "casework.add_attachment"} <= set(tried)
 
 
 def test_the_exclusions_are_real_routes(api):

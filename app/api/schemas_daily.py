@@ -34,3 +34,37 @@ class AmendIn(Schema):
     purpose = Text()
     legal_basis = Text()
     note = Text(required=True)
+
+
+class CommentIn(Schema):
+    text = Text(required=True)
+    internal = fields.Boolean(load_default=False)
+
+
+class CommentOut(Schema):
+    id = fields.String()
+    text = fields.String()
+    internal = fields.Boolean()
+    author = fields.String()
+    author_name = fields.String()
+    department = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+CommentList = page_of(CommentOut, "CommentList")
+
+
+class AttachmentOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    content_type = fields.String()
+    created_at = fields.String()
+
+
+AttachmentList = page_of(AttachmentOut, "AttachmentList")
+
+
+class UploadIn(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})

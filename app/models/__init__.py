@@ -7,3 +7,5 @@ from app.models.task import HumanTask  # noqa: F401
 from app.models.audit import AuditEvent, ChainHead  # noqa: F401
 from app.models.timer import TimerJob  # noqa: F401
 from app.models.calendar import CalendarYear  # noqa: F401
+from app.models.casework import CaseAttachment, CaseComment  # noqa: F401
+from app.models.mail import MailOutbox, NotificationRead  # noqa: F401
