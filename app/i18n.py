@@ -63,6 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_returned": ("该申请没有待修改的退回", "This request is not awaiting an amendment"),
     "notify_returned_for_amendment": ("您的申请被退回修改:{reason}", "Your request was returned for amendment: {reason}"),
     "notify_task_reassigned": ("转办给您的待办:{name}", "A task was handed over to you: {name}"),
+    "not_decided": ("申请尚未办结,没有书面决定", "The request has not been decided yet: no written decision"),
     "file_too_large": ("文件不能超过 {limit_mib} MiB", "The file may be at most {limit_mib} MiB"),
     "file_type": ("只接受以下类型的文件(按内容识别):{accepted}", "Only these file types are accepted (by content): {accepted}"),
 }

@@ -63,6 +63,8 @@ BODIES = {
     "processes.deploy": {"data": (ROOT / "bpmn" / "share_request.bpmn").read_bytes(),
                          "content_type": "application/xml"},
 }
+# routes that need another id than the world's first one: endpoint -> {parameter: world key}
+OTHER_IDS = {"casework.letter": {"case_id": "decided_id"}}
 QUERIES = {"calendar.add_working_days": "?start=2026-03-02&days=10", "audit.export_events": "?case={case_id}"}
 
 
@@ -77,8 +79,9 @@ def world(api):
     db.session.commit()
     attachment = api.post(f"/requests/{case['id']}/attachments", "zrzy_sun", content_type="multipart/form-data",
                           data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")}).get_json()["id"]
+    decided = api.share("zrzy_sun", "SCJG-QY-001")  # unconditional: granted at once
     api.token("auditor")
-    return {"case_id": case["id"], "attachment_id": attachment, "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
+    return {"case_id": case["id"], "attachment_id": attachment, "decided_id": decided["id"], "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
             "key": "share_request", "year": "2026", "job_id": job, "filename": "swagger-ui.css"}
 
 
@@ -90,6 +93,7 @@ def _routes(app, methods: set[str]):
 
 
 def _path(rule, ids: dict) -> str:
+    ids = {**ids, **{param: ids[key] for param, key in OTHER_IDS.get(rule.endpoint, {}).items()}}
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: ids.get(m.group(1), "0"), rule.rule)
     return path.removeprefix("/api/v1") + QUERIES.get(rule.endpoint, "").format(**ids)
 

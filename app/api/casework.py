@@ -1,8 +1,8 @@
 """Daily work on a request: the applicant's amendment after 退回修改, comments, attachments."""
-from flask import current_app, request, send_file
+from flask import Response, current_app, request, send_file
 from flask_smorest import Blueprint
 
-from app import auth, files
+from app import auth, files, letters
 from app.api import present
 from app.api.schemas import RequestOut
 from app.api.schemas_daily import (AmendIn, AttachmentList, AttachmentOut, CommentIn, CommentList, CommentOut,
@@ -86,3 +86,18 @@ def present_attachment(a) -> dict:
 def send_attachment(row):
     return send_file(files.path_of(row.sha256), mimetype=row.content_type, as_attachment=True,
                      download_name=row.name, max_age=0)
+
+
+@blp.get("/requests/<case_id>/letter.pdf")
+@auth.require()
+@blp.response(200, content_type="application/pdf")
+def letter(case_id):
+    """The written decision (告知书/答复书) as a PDF, once decided."""
+    case = casework.decided_case(auth.current_user(), case_id)
+    return pdf_response(case)
+
+
+def pdf_response(case):
+    body = letters.render(letters.letter_of(case))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="decision-{case.id}.pdf"', "Cache-Control": "no-store"})

@@ -11,7 +11,7 @@ from sqlalchemy import exists, select
 from app import files
 from app.cases import access
 from app.cases.uow import UnitOfWork
-from app.errors import AppError, forbidden, invalid, not_found
+from app.errors import AppError, conflict, forbidden, invalid, not_found
 from app.extensions import db
 from app.models import Case, CaseAttachment, CaseComment, HumanTask, User
 
@@ -99,3 +99,16 @@ def attachment_for_reading(user: User, attachment_id: int) -> CaseAttachment:
     if row is None or db.session.scalar(access.visible_cases(user).where(Case.id == row.case_id)) is None:
         raise not_found(attachment=attachment_id)
     return row
+
+
+def decided_case(user: User, case_id: str) -> Case:
+    """A decided request whose written decision the caller may have: its applicant, the
+    departments handling it, auditors and admins; 409 ``not_decided`` before the decision."""
+    from app.letters import DECIDED
+
+    case = access.case_for_reading(user, case_id)
+    if case.applicant_id != user.id and not handles(user, case):
+        raise forbidden(request=case_id)
+    if case.status not in DECIDED:
+        raise conflict("not_decided", {"status": case.status})
+    return case
