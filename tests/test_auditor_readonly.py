@@ -51,6 +51,7 @@ BODIES = {
     "tasks.return_for_amendment": {"json": {"reason": "审计员尝试退回"}},
     "casework.amend": {"json": {"purpose": "审计员尝试修改", "note": "x"}},
     "casework.add_comment": {"json": {"text": "审计员尝试评论"}},
+    "notifications.mark_read": {"json": {"ids": "all"}},
     "casework.add_attachment": {"data": {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")},
                                 "content_type": "multipart/form-data"},
     "catalog.create": {"json": {"code": "AUD-001", "name": "x", "provider": "DY-GA", "share_type": "unconditional"}},
@@ -121,7 +122,7 @@ def test_every_mutating_route_is_refused_to_the_auditor_and_changes_nothing(api,
     assert _database() == before
     assert {"tasks.complete", "tasks.claim", "requests.withdraw", "processes.deploy",
             "identity.add_user", "tasks.reassign", "tasks.return_for_amendment", "casework.amend",
-            "casework.add_comment", "casework.add_attachment"} <= set(tried)
+            "casework.add_comment", "casework.add_attachment", "notifications.mark_read"} <= set(tried)
 
 
 def test_the_exclusions_are_real_routes(api):

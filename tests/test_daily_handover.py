@@ -22,7 +22,8 @@ def test_reassign_to_a_colleague_with_the_role_audited(api):
     assert api.post(f"/tasks/{task['id']}/reassign", "ga_wang",
                     json={"to": "ga_wang", "reason": "x"}).status_code == 409
     [event] = _events(api, case["id"], "task_reassigned")
-    assert event["data"] == {"task": task["id"], "from": None, "to": "ga_chen", "reason": "休假"}
+    assert event["data"] == {"task": task["id"], "name": "提供单位审核", "from": None,
+                             "to": "ga_chen", "reason": "休假"}
     assert event["actor"] == "ga_wang"
     done = api.ok("POST", f"/tasks/{task['id']}/complete", "ga_chen", json={"decision": "approve"})
     assert done["status"] == "granted"

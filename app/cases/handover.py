@@ -35,7 +35,8 @@ def reassign(user: User, task_id: str, to: str, reason: str) -> HumanTask:
         task.assignee_id, task.assignee = target.id, target
         case.updated_at = uow.now
         uow.record(case, "task_reassigned", task.task_key,
-                   {"task": task.id, "from": before, "to": target.username, "reason": reason})
+                   {"task": task.id, "name": task.name, "from": before, "to": target.username,
+                    "reason": reason})
     return task
 
 
