@@ -60,6 +60,11 @@ def mark_read(user: User, ids: list[str] | None, today: date, calendar) -> int:
     return len(chosen)
 
 
+def new_task_item(task: HumanTask) -> dict:
+    return _item("new_task", task.case_id, task.created_at, task.id, name=task.name, task=task.id,
+                 due_date=task.due_date.isoformat() if task.due_date else None)
+
+
 def _handed_to_me(user: User) -> list[dict]:
     """Tasks colleagues handed over to the caller (转办)."""
     rows = db.session.scalars(select(AuditEvent).where(AuditEvent.type == "task_reassigned",
@@ -95,8 +100,7 @@ def _about_my_tasks(user: User, today: date, calendar) -> list[dict]:
     soon, _ = calendar.add_working_days(today, 1)
     items = []
     for task in db.session.scalars(inbox(user).order_by(HumanTask.created_at.desc()).limit(LIMIT)):
-        items.append(_item("new_task", task.case_id, task.created_at, task.id, name=task.name,
-                           task=task.id, due_date=task.due_date.isoformat() if task.due_date else None))
+        items.append(new_task_item(task))
         if task.due_date and today <= task.due_date <= soon:
             items.append(_item("deadline_near", task.case_id, task.created_at, f"{task.id}:due", name=task.name,
                                task=task.id, due_date=task.due_date.isoformat()))
