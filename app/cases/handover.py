@@ -45,6 +45,10 @@ def _was_returned(case: Case) -> bool:
                                                         HumanTask.task_key == AMENDMENT).limit(1)) is not None
 
 
+def returnable(case: Case, task: HumanTask) -> bool:
+    return (case.kind, task.task_key) in RETURNABLE and not _was_returned(case)
+
+
 def return_for_amendment(user: User, task_id: str, reason: str) -> Case:
     """退回修改: completes the review with ``decision: return``; the model pauses the review
     clock and opens the applicant's amendment task. Once per case."""

@@ -43,8 +43,9 @@ def outcome_facts(case: Case) -> list[tuple[str, str]]:
 
 
 def clocks(case: Case) -> list[dict]:
+    """A closed case's clocks are shown stopped, whatever they were counting."""
     on = today()
-    return [clock_view(c, on) for c in case.sla or []]
+    return [clock_view(c, on, closed=case.status != "pending") for c in case.sla or []]
 
 
 def open_tasks(case: Case) -> list[HumanTask]:

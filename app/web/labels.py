@@ -17,7 +17,7 @@ DEPARTMENT_KINDS = {"authority": _l("大数据主管部门"), "government": _l("
                     "public_service": _l("公共服务单位")}
 CHANNELS = {"online": _l("网络提交"), "in_person": _l("当面提交"), "post": _l("邮寄提交")}
 CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l("按期办结"),
-                "breached": _l("已逾期")}
+                "breached": _l("已逾期"), "stopped": _l("已停止计时")}
 SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
 EVENTS = {
     "case_started": _l("提出申请"), "task_created": _l("生成待办"), "task_claimed": _l("签收"),
@@ -25,7 +25,8 @@ EVENTS = {
     "case_decided": _l("办结"), "case_withdrawn": _l("撤回申请"), "timer_fired": _l("期限届满"),
     "applicant_notified": _l("告知申请人"), "deadline_recomputed": _l("期限重新计算"),
     "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
-    "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
+    "incident_retried": _l("故障重试"), "task_reassigned": _l("转办"), "comment_added": _l("留言"),
+    "attachment_added": _l("上传附件"), "process_deployed": _l("部署流程"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
 }
 # the models' user tasks by element id: their names in the page's language
@@ -46,7 +47,8 @@ FIELDS = {
     "content": _l("答复内容"), "agency": _l("负责该信息的机关"), "items": _l("需补正的事项"),
     "third_party": _l("第三方"), "supplement_days": _l("补正期限(工作日)"),
     "extension_days": _l("延长期限(工作日,不超过 20)"), "opinion": _l("第三方意见"),
-    "description": _l("补正内容"), "resolution": _l("协调结果"),
+    "description": _l("补正内容"), "resolution": _l("协调结果"), "purpose": _l("用途"),
+    "legal_basis": _l("依据"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -57,7 +59,7 @@ CHOICES = {
     "partially_disclosed": _l("部分公开"), "not_disclosed": _l("不予公开"), "not_exist": _l("信息不存在"),
     "not_our_agency": _l("非本机关负责"), "duplicate": _l("重复申请"), "special_law": _l("适用其他法律规定"),
 }
-DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
+DECISIONS = {**CHOICES, "return": _l("退回修改"), "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
              "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正")}
 
 
