@@ -37,7 +37,7 @@ async function open() {
   say(data.textLoading);
   const response = await fetch(data.xmlUrl, { headers: { Accept: 'application/xml' } });
   await modeler.importXML(await response.text());
-  modeler.get('canvas').zoom('fit-viewport');
+  modeler.get('canvas').zoom('fit-viewport', 'auto');
   say('');
 }
 
