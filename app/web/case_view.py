@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Case, HumanTask, Resource
 from app.web.deadlines import clock_view, today
-from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, label
+from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, label, step
 
 # request field -> its label, in the order a reader wants them
 _INPUT = (("title", _l("采购项目")), ("supplier", _l("供应商")), ("budget_yuan", _l("预算(元)")),
@@ -62,7 +62,7 @@ def element_name(case: Case, element: str | None) -> str:
     """The BPMN element's name in the case's own process version, else its id."""
     if not element:
         return ""
-    return (case.definition.elements or {}).get(element, {}).get("name", element)
+    return step(element, (case.definition.elements or {}).get(element, {}).get("name", element))
 
 
 def history(case: Case) -> list[dict]:
