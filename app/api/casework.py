@@ -47,13 +47,10 @@ def list_comments(case_id):
 @blp.response(201, AttachmentOut)
 def add_attachment(_files, case_id):
     """Multipart ``file``: pdf, ofd, jpg, png, docx or xlsx by content, at most 20 MiB."""
-    limit = current_app.config["DSF_MAX_ATTACHMENT_BYTES"]
-    request.max_content_length = limit + 64 * 1024  # the multipart envelope around the file
-    upload = request.files.get("file")
+    upload = uploaded_file()
     if upload is None:
         raise invalid("validation_error", {"file": "required"})
-    content = upload.stream.read(limit + 1)
-    return present_attachment(casework.add_attachment(auth.current_user(), case_id, upload.filename, content, limit))
+    return present_attachment(casework.add_attachment(auth.current_user(), case_id, *upload))
 
 
 @blp.get("/requests/<case_id>/attachments")
@@ -70,6 +67,17 @@ def download(attachment_id):
     """The file as uploaded, under its request's access rules."""
     row = casework.attachment_for_reading(auth.current_user(), attachment_id)
     return send_attachment(row)
+
+
+def uploaded_file() -> tuple[str, bytes, int] | None:
+    """The multipart ``file`` (name, at most limit + 1 bytes, limit), read under a body limit
+    raised for this request only; None when no file was sent."""
+    limit = current_app.config["DSF_MAX_ATTACHMENT_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # the multipart envelope around the file
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None
+    return upload.filename, upload.stream.read(limit + 1), limit
 
 
 def present_comment(c) -> dict:

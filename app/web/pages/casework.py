@@ -2,10 +2,10 @@
 the written decision — the same commands and access rules as the API."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
-from app.api.casework import pdf_response, send_attachment
+from app.api.casework import pdf_response, send_attachment, uploaded_file
 from app.api.schemas_daily import AmendIn, CommentIn
 from app.cases import access, casework, handover
 from app.web import bp
@@ -41,13 +41,11 @@ def comment(case_id: str):
 @bp.post("/requests/<case_id>/attachments")
 @login_required()
 def attach(case_id: str):
-    limit = current_app.config["DSF_MAX_ATTACHMENT_BYTES"]
-    request.max_content_length = limit + 64 * 1024
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    upload = uploaded_file()
+    if upload is None:
         flash(_("请选择文件。"), "error")
         return _back(case_id)
-    casework.add_attachment(current_user(), case_id, upload.filename, upload.stream.read(limit + 1), limit)
+    casework.add_attachment(current_user(), case_id, *upload)
     flash(_("附件已上传。"), "info")
     return _back(case_id)
 
