@@ -55,7 +55,7 @@ class Letter:
 
 def _font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        path = current_app.config.get("DSF_CJK_FONT") or DEFAULT_FONT_FILE
+        path = current_app.config.get("DSF_CJK_FONT") or DEFAULT_FONT_FILE  # one font per process
         pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
     return FONT
 

@@ -26,6 +26,8 @@ def from_environment(instance_path: str) -> dict:
         # e.g. smtp://127.0.0.1:1025: notifications are also mailed (after commit)
         "DSF_SMTP_URL": os.environ.get("DSF_SMTP_URL", ""),
         "DSF_MAIL_FROM": os.environ.get("DSF_MAIL_FROM", "noreply@datashare.local"),
+        # the CJK TrueType font of the written decisions (Debian: fonts-wqy-microhei)
+        "DSF_CJK_FONT": os.environ.get("DSF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
