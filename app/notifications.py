@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.cases.access import inbox
 from app.extensions import db
@@ -50,13 +51,18 @@ def mark_read(user: User, ids: list[str] | None, today: date, calendar) -> int:
 
     if user.has_role("auditor") and not user.has_role("admin"):
         raise forbidden(reason="read-only role")
-    with UnitOfWork(user.username) as uow:
-        current = {n["id"] for n in for_user(user, today, calendar, unread_only=True)}
-        chosen = sorted(current if ids is None else current & set(ids))
-        for notification_id in chosen:
-            db.session.add(NotificationRead(user_id=user.id, notification_id=notification_id, read_at=uow.now))
-        if chosen:
-            uow.record(None, "notifications_read", None, {"user": user.username, "count": len(chosen)})
+    try:
+        with UnitOfWork(user.username) as uow:
+            current = {n["id"] for n in for_user(user, today, calendar, unread_only=True)}
+            chosen = sorted(current if ids is None else current & set(ids))
+            for notification_id in chosen:
+                db.session.add(NotificationRead(user_id=user.id, notification_id=notification_id,
+                                                read_at=uow.now))
+            if chosen:
+                uow.record(None, "notifications_read", None, {"user": user.username, "count": len(chosen)})
+    except IntegrityError:  # the same marks sent twice at once (a double click): the first one won
+        db.session.rollback()
+        return 0
     return len(chosen)
 
 

@@ -129,7 +129,7 @@ def test_main_pages_fit_a_390_px_screen(browser, site, api):  # noqa: F811
         "zrzy_sun": ["/requests", f"/requests/{case['id']}", "/requests/new", "/requests/new/share"],
         "citizen_he": ["/requests/new/open_data"],
         "auditor": ["/audit", f"/audit/requests/{case['id']}", "/dashboard"],
-        "admin": ["/admin", "/admin/catalog", "/admin/users", "/admin/processes"],
+        "admin": ["/admin", "/admin/catalog", "/admin/users", "/admin/processes", "/admin/bpmn/share_request"],
         None: ["/login"],
     }
     wide = []

@@ -68,3 +68,14 @@ def test_the_inbox_page_searches_filters_pages_and_shows_the_team(demo, api):
     assert len(re.findall(r'<tr class="task', wang.text("/inbox"))) == 1
     team = wang.text("/inbox?show=team")
     assert len(re.findall(r'<tr class="task', team)) == 2 and "陈审核(市公安局)" in team
+
+
+def test_step_names_are_translated_in_english(demo, api):
+    from tests.web_support import Pages
+
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    wang = Pages(demo, "ga_wang")
+    wang.get("/lang/en")
+    assert "Provider review" in wang.text("/inbox") and "提供单位审核" not in wang.text("/inbox")
+    assert "Provider review" in wang.text(f"/tasks/{api.task_of(case, 'provider_review')['id']}")
+    assert "Provider review" in wang.text(f"/requests/{case['id']}")
