@@ -161,8 +161,11 @@ def test_bpmn_edit_validate_and_deploy_a_new_version(person, api):
     shot(admin, "bpmn-2-properties")
     admin.click("#validate")
     admin.wait_for_selector("#result.ok")
-    admin.click("#deploy")
+    asked = []
+    admin.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    admin.click("#deploy")  # deploying asks for a confirmation first
     admin.wait_for_selector("#result.ok >> text=v2")
+    assert asked and "确认部署" in asked[0]
     shot(admin, "bpmn-3-deployed")
     xml = api.get("/process-definitions/share_request/xml?version=2", "admin").get_data(as_text=True)
     assert 'sla_start("provider_review", "提供单位审核", 12,' in xml and "提供单位审核(十个工作日)" in xml
