@@ -65,6 +65,7 @@ def test_reassign_return_and_amend_through_the_pages(demo, api):
     # the applicant's side reads departments, not logins, in the history
     history = page[page.index("办理记录"):]
     assert "ga_wang" not in history and "ga_chen" not in history and "东营市公安局" in history
+    assert "returned_for_amendment" not in history  # the notice is named, not coded
     assert "陈审核(市公安局)" in chen.text(f"/requests/{case['id']}")
 
 

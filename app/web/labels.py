@@ -39,6 +39,9 @@ STEPS = {
     "extension_approval": _l("延期审批(政府信息公开工作机构负责人)"),
     "open_data_review": _l("依申请开放审核答复"), "third_party_opinion": _l("记录第三方意见"),
 }
+# what the applicant is told (the ``kind`` of a model's notify(), the element of its event)
+NOTICES = {"supplement_requested": _l("告知补正"), "deadline_extended": _l("告知延长期限"),
+           "returned_for_amendment": _l("退回修改")}
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
     "decision": _l("决定"), "reason": _l("理由"), "conditions": _l("使用条件(答复意见)"),
@@ -65,7 +68,9 @@ DECISIONS = {**CHOICES, "return": _l("退回修改"), "direct": _l("直接获取
 
 def step(key: str, name: str) -> str:
     """A task's step name: translated when the element is known, else the model's own name."""
-    return str(STEPS[key]) if key in STEPS else name
+    if key in STEPS:
+        return str(STEPS[key])
+    return str(NOTICES[key]) if key in NOTICES else name
 
 
 def label(table: dict, code) -> str:
