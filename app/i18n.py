@@ -76,6 +76,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "emergency_too_long": ("临时调整最长 {days} 天", "An emergency reclassification lasts at most {days} days"),
     "emergency_self_approval": ("临时调整须由提出人以外的市大数据主管部门人员批准",
                                 "An emergency reclassification must be approved by someone other than who asked for it"),
+    # -- daily
+    "not_a_colleague": ("{user} 不是本单位可办理该任务的同事", "{user} is not a colleague who may work this task"),
+    "not_returnable": ("该任务不能退回修改", "This task cannot be returned for amendment"),
+    "returned_once": ("每件申请只能退回修改一次", "A request can be returned for amendment only once"),
+    "not_returned": ("该申请没有待修改的退回", "This request is not awaiting an amendment"),
+    "notify_returned_for_amendment": ("您的申请被退回修改:{reason}", "Your request was returned for amendment: {reason}"),
+    "notify_task_reassigned": ("转办给您的待办:{name}", "A task was handed over to you: {name}"),
+    "not_decided": ("申请尚未办结,没有书面决定", "The request has not been decided yet: no written decision"),
+    "file_too_large": ("文件不能超过 {limit_mib} MiB", "The file may be at most {limit_mib} MiB"),
+    "file_type": ("只接受以下类型的文件(按内容识别):{accepted}", "Only these file types are accepted (by content): {accepted}"),
 }
 
 

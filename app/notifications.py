@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.cases.access import inbox
 from app.extensions import db
+from app.errors import forbidden
 from app.i18n import message
-from app.models import AuditEvent, Case, HumanTask, User
+from app.models import AuditEvent, Case, HumanTask, NotificationRead, User
 
 STATUS_LABELS = {"granted": ("同意", "granted"), "refused": ("不予同意", "refused"),
                  "abandoned": ("视为放弃申请", "abandoned"), "completed": ("已办结", "completed"),
@@ -18,10 +20,68 @@ STATUS_LABELS = {"granted": ("同意", "granted"), "refused": ("不予同意", "
 LIMIT = 200
 
 
-def for_user(user: User, today: date, calendar) -> list[dict]:
-    """Newest first."""
-    items = _about_my_requests(user) + _about_my_tasks(user, today, calendar)
-    return sorted(items, key=lambda n: n["at"], reverse=True)[:LIMIT]
+def for_user(user: User, today: date, calendar, unread_only: bool = False) -> list[dict]:
+    """Newest first, each marked ``read`` or not (read marks are kept per user)."""
+    items = _collect(user, today, calendar)
+    return [n for n in items if not n["read"]] if unread_only else items
+
+
+def unread_count(user: User, today: date, calendar) -> int:
+    return sum(not n["read"] for n in _collect(user, today, calendar))
+
+
+def _collect(user: User, today: date, calendar) -> list[dict]:
+    items = _about_my_requests(user) + _about_my_tasks(user, today, calendar) + _handed_to_me(user)
+    items = sorted(items, key=lambda n: n["at"], reverse=True)[:LIMIT]
+    read = read_ids(user)
+    for item in items:
+        item["read"] = item["id"] in read
+    return items
+
+
+def read_ids(user: User) -> set[str]:
+    return set(db.session.scalars(select(NotificationRead.notification_id)
+                                  .where(NotificationRead.user_id == user.id)))
+
+
+def mark_read(user: User, ids: list[str] | None, today: date, calendar) -> int:
+    """Mark the caller's notifications read: those ``ids`` (others are ignored), or all of them
+    (``None``); returns how many were newly marked. Auditors change nothing (403)."""
+    from app.cases.uow import UnitOfWork
+
+    if user.has_role("auditor") and not user.has_role("admin"):
+        raise forbidden(reason="read-only role")
+    try:
+        with UnitOfWork(user.username) as uow:
+            current = {n["id"] for n in for_user(user, today, calendar, unread_only=True)}
+            chosen = sorted(current if ids is None else current & set(ids))
+            for notification_id in chosen:
+                db.session.add(NotificationRead(user_id=user.id, notification_id=notification_id,
+                                                read_at=uow.now))
+            if chosen:
+                uow.record(None, "notifications_read", None, {"user": user.username, "count": len(chosen)})
+    except IntegrityError:  # the same marks sent twice at once (a double click): the first one won
+        db.session.rollback()
+        return 0
+    return len(chosen)
+
+
+def new_task_item(task: HumanTask) -> dict:
+    return _item("new_task", task.case_id, task.created_at, task.id, name=task.name, task=task.id,
+                 due_date=task.due_date.isoformat() if task.due_date else None)
+
+
+def _handed_to_me(user: User) -> list[dict]:
+    """Tasks colleagues handed over to the caller (转办)."""
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.type == "task_reassigned",
+                                                       AuditEvent.data["to"].as_string() == user.username)
+                              .order_by(AuditEvent.seq.desc()).limit(LIMIT))
+    return [from_reassigned(e) for e in rows]
+
+
+def from_reassigned(event: AuditEvent) -> dict:
+    return _item("task_reassigned", event.case_id, event.at, event.seq, name=event.data.get("name") or event.element,
+                 task=event.data.get("task"), by=event.actor, reason=event.data.get("reason"))
 
 
 def _about_my_requests(user: User) -> list[dict]:
@@ -29,10 +89,10 @@ def _about_my_requests(user: User) -> list[dict]:
         select(AuditEvent).join(Case, Case.id == AuditEvent.case_id)
         .where(Case.applicant_id == user.id, AuditEvent.type.in_(("case_decided", "applicant_notified")))
         .order_by(AuditEvent.seq.desc()).limit(LIMIT)).scalars()
-    return [_from_event(e) for e in rows]
+    return [from_event(e) for e in rows]
 
 
-def _from_event(event: AuditEvent) -> dict:
+def from_event(event: AuditEvent) -> dict:
     if event.type == "case_decided":
         status = event.data.get("status")
         zh, en = STATUS_LABELS.get(status, (status, status))
@@ -46,8 +106,7 @@ def _about_my_tasks(user: User, today: date, calendar) -> list[dict]:
     soon, _ = calendar.add_working_days(today, 1)
     items = []
     for task in db.session.scalars(inbox(user).order_by(HumanTask.created_at.desc()).limit(LIMIT)):
-        items.append(_item("new_task", task.case_id, task.created_at, task.id, name=task.name,
-                           task=task.id, due_date=task.due_date.isoformat() if task.due_date else None))
+        items.append(new_task_item(task))
         if task.due_date and today <= task.due_date <= soon:
             items.append(_item("deadline_near", task.case_id, task.created_at, f"{task.id}:due", name=task.name,
                                task=task.id, due_date=task.due_date.isoformat()))

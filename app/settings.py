@@ -25,6 +25,14 @@ def from_environment(instance_path: str) -> dict:
         # Art. 20 ¶3: an emergency reclassification lasts at most this many days (local choice).
         "DSF_EMERGENCY_MAX_DAYS": int(os.environ.get("DSF_EMERGENCY_MAX_DAYS", 30)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
+        # attachments' bytes, content-addressed by SHA-256 (outside the database rows)
+        "DSF_FILES_DIR": os.environ.get("DSF_FILES_DIR", os.path.join(instance_path, "files")),
+        "DSF_MAX_ATTACHMENT_BYTES": int(os.environ.get("DSF_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)),
+        # e.g. smtp://127.0.0.1:1025: notifications are also mailed (after commit)
+        "DSF_SMTP_URL": os.environ.get("DSF_SMTP_URL", ""),
+        "DSF_MAIL_FROM": os.environ.get("DSF_MAIL_FROM", "noreply@datashare.local"),
+        # the CJK TrueType font of the written decisions (Debian: fonts-wqy-microhei)
+        "DSF_CJK_FONT": os.environ.get("DSF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -2,6 +2,7 @@
 in its url_map (so a route added later is covered without touching this file), is refused to
 the demo ``auditor`` with valid input and real ids, and the database is byte-for-byte the
 same afterwards; every GET route answers the auditor 200."""
+import io
 import pathlib
 import re
 
@@ -47,6 +48,13 @@ BODIES = {
                                                 "purpose": "x", "budget_yuan": "100.00"}},
     "requests.supplement": {"json": {"description": "补充说明"}},
     "tasks.complete": {"json": {"decision": "approve"}},
+    "tasks.reassign": {"json": {"to": "ga_chen", "reason": "审计员尝试转办"}},
+    "tasks.return_for_amendment": {"json": {"reason": "审计员尝试退回"}},
+    "casework.amend": {"json": {"purpose": "审计员尝试修改", "note": "x"}},
+    "casework.add_comment": {"json": {"text": "审计员尝试评论"}},
+    "notifications.mark_read": {"json": {"ids": "all"}},
+    "casework.add_attachment": {"data": {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")},
+                                "content_type": "multipart/form-data"},
     "catalog.create": {"json": {"code": "AUD-001", "name": "x", "provider": "DY-GA", "share_type": "unconditional"}},
     "catalog.patch": {"json": {"name": "审计员改名", "reason": "x"}},
     "catalog.file_catalog_change": {"json": {"resource": "GA-HJ-001", "change": {"name": "x"}, "reason": "x"}},
@@ -62,6 +70,8 @@ BODIES = {
     "processes.deploy": {"data": (ROOT / "bpmn" / "share_request.bpmn").read_bytes(),
                          "content_type": "application/xml"},
 }
+# routes that need another id than the world's first one: endpoint -> {parameter: world key}
+OTHER_IDS = {"casework.letter": {"case_id": "decided_id"}}
 QUERIES = {"calendar.add_working_days": "?start=2026-03-02&days=10", "audit.export_events": "?case={case_id}"}
 
 
@@ -77,8 +87,12 @@ def world(api):
     job = db.session.scalar(select(TimerJob.id).where(TimerJob.case_id == case["id"]))
     db.session.execute(update(TimerJob).where(TimerJob.id == job).values(state="incident"))
     db.session.commit()
+    attachment = api.post(f"/requests/{case['id']}/attachments", "zrzy_sun", content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")}).get_json()["id"]
+    decided = api.share("zrzy_sun", "SCJG-QY-001")  # unconditional: granted at once
     api.token("auditor")
-    return {"case_id": case["id"], "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
+    return {"case_id": case["id"], "attachment_id": attachment, "decided_id": decided["id"],
+            "task_id": api.task_of(case, "provider_review")["id"], "code": "GA-HJ-001",
             "key": "share_request", "year": "2026", "job_id": job, "filename": "swagger-ui.css",
             "grant_id": grant_id, "username": "ga_wang"}
 
@@ -91,6 +105,7 @@ def _routes(app, methods: set[str]):
 
 
 def _path(rule, ids: dict) -> str:
+    ids = {**ids, **{param: ids[key] for param, key in OTHER_IDS.get(rule.endpoint, {}).items()}}
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: ids.get(m.group(1), "0"), rule.rule)
     return path.removeprefix("/api/v1") + QUERIES.get(rule.endpoint, "").format(**ids)
 
@@ -118,7 +133,9 @@ def test_every_mutating_route_is_refused_to_the_auditor_and_changes_nothing(api,
     assert _database() == before
     assert {"tasks.complete", "tasks.claim", "requests.withdraw", "processes.deploy",
             "identity.add_user", "identity.patch_user", "identity.patch_department",
-            "identity.change_password", "grants.revoke"} <= set(tried)
+            "identity.change_password", "grants.revoke", "tasks.reassign", "tasks.return_for_amendment",
+            "casework.amend", "casework.add_comment", "casework.add_attachment",
+            "notifications.mark_read"} <= set(tried)
 
 
 def test_the_exclusions_are_real_routes(api):

@@ -115,6 +115,7 @@ def test_conditional_share_across_applicant_and_approvers(person):
     approver.fill("#f-conditions", "仅限不动产登记审核使用,不得向第三方提供")
     shot(approver, "share-3-task-form")
     approver.click("form.task-form button[type=submit]")
+    approver.click("button[data-action=confirm]")  # a decision is confirmed before it counts
     assert approver.get_attribute(".case-status", "data-status") == "granted"
 
     applicant.goto(case_url)
@@ -160,8 +161,11 @@ def test_bpmn_edit_validate_and_deploy_a_new_version(person, api):
     shot(admin, "bpmn-2-properties")
     admin.click("#validate")
     admin.wait_for_selector("#result.ok")
-    admin.click("#deploy")
+    asked = []
+    admin.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    admin.click("#deploy")  # deploying asks for a confirmation first
     admin.wait_for_selector("#result.ok >> text=v2")
+    assert asked and "确认部署" in asked[0]
     shot(admin, "bpmn-3-deployed")
     xml = api.get("/process-definitions/share_request/xml?version=2", "admin").get_data(as_text=True)
     assert 'sla_start("provider_review", "提供单位审核", 12,' in xml and "提供单位审核(十个工作日)" in xml

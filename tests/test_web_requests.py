@@ -79,10 +79,13 @@ def test_open_data_supplement_answered_by_the_citizen(demo, api):
         "channel": "online"}))
     provider = Pages(demo, "scjg_liu")
     receipt = _open_task(case_id, "confirm_receipt", api)
+    assert 'name="received_on"' not in provider.text(f"/tasks/{receipt['id']}")  # claim before work
+    assert provider.post(f"/tasks/{receipt['id']}/claim").status_code == 302
     assert 'name="received_on" type="date"' in provider.text(f"/tasks/{receipt['id']}")
-    assert provider.post(f"/tasks/{receipt['id']}/complete", {}).status_code == 302
+    assert provider.post(f"/tasks/{receipt['id']}/complete", {"confirm": "1"}).status_code == 302
 
     review = _open_task(case_id, "open_data_review", api)
+    provider.post(f"/tasks/{review['id']}/claim")
     page = provider.text(f"/tasks/{review['id']}")
     assert '<select id="f-reply_type" name="reply_type"' in page  # eight reply types: a select
     assert 'name="supplement_days" type="number" value="" min="1" max="30"' in page
@@ -90,7 +93,8 @@ def test_open_data_supplement_answered_by_the_citizen(demo, api):
     assert missing.status_code == 422
     assert 'data-field="items">此项必填' in missing.get_data(as_text=True)
     assert provider.post(f"/tasks/{review['id']}/complete", {
-        "action": "request_supplement", "items": "请写明企业名称", "supplement_days": "10"}).status_code == 302
+        "action": "request_supplement", "items": "请写明企业名称", "supplement_days": "10",
+        "confirm": "1"}).status_code == 302
 
     page = citizen.text(f"/requests/{case_id}")
     assert "请补正申请材料" in page and 'action="/requests/%s/supplement"' % case_id in page
@@ -106,6 +110,7 @@ def test_task_form_is_drawn_from_the_schema_and_shows_the_servers_refusals(demo,
     case = api.share("zrzy_sun", "GA-HJ-001")
     task = api.task_of(case, "provider_review")
     approver = Pages(demo, "ga_wang")
+    approver.post(f"/tasks/{task['id']}/claim")
     page = approver.text(f"/tasks/{task['id']}")
     assert 'type="radio" name="decision" value="approve"' in page
     assert 'name="reason"' in page and "<textarea" in page
@@ -116,10 +121,14 @@ def test_task_form_is_drawn_from_the_schema_and_shows_the_servers_refusals(demo,
     assert "拒绝或否定答复必须说明理由" in body
     assert '<span class="field-error" data-field="reason">此项必填</span>' in body
     assert 'value="refuse" checked' in body  # what was chosen stays chosen
-    done = approver.post(f"/tasks/{task['id']}/complete", {"decision": "refuse", "reason": "用途与职责不符"})
+    confirm = approver.post(f"/tasks/{task['id']}/complete", {"decision": "refuse", "reason": "用途与职责不符"})
+    assert confirm.status_code == 200 and "请确认办理意见" in confirm.get_data(as_text=True)
+    assert _case(case["id"]).status == "pending"  # nothing decided before the confirmation
+    done = approver.post(f"/tasks/{task['id']}/complete", {"decision": "refuse", "reason": "用途与职责不符",
+                                                            "confirm": "1"})
     assert done.headers["Location"].endswith(f"/requests/{case['id']}")
     assert _case(case["id"]).status == "refused"
-    again = approver.post(f"/tasks/{task['id']}/complete", {"decision": "approve"})
+    again = approver.post(f"/tasks/{task['id']}/complete", {"decision": "approve", "confirm": "1"})
     assert again.status_code == 409 and "该任务已办结" in again.get_data(as_text=True)
 
 
@@ -170,7 +179,10 @@ def test_the_applicant_withdraws_and_no_one_else_can(demo, api):
     assert Pages(demo, "ga_wang").post(f"/requests/{case['id']}/withdraw").status_code == 403
     applicant = Pages(demo, "zrzy_sun")
     assert "撤回申请" in applicant.text(f"/requests/{case['id']}")
-    assert applicant.post(f"/requests/{case['id']}/withdraw").status_code == 302
+    ask = applicant.post(f"/requests/{case['id']}/withdraw")
+    assert ask.status_code == 200 and "确认撤回" in ask.get_data(as_text=True)
+    assert _case(case["id"]).status == "pending"
+    assert applicant.post(f"/requests/{case['id']}/withdraw", {"confirm": "1"}).status_code == 302
     assert _case(case["id"]).status == "withdrawn"
 
 

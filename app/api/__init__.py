@@ -4,13 +4,14 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api, app: Flask) -> None:
-    from app.api import (audit, auth, calendar, catalog, docs, grants, history, identity, incidents,
+    from app.api import (audit, auth, calendar, casework, catalog, docs, grants, history, identity, incidents,
                          notifications, processes, requests, tasks, testing)
 
     for module in (auth, identity, catalog, requests, tasks, processes, history, audit, calendar, incidents,
                    notifications):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
     api.register_blueprint(grants.blp, url_prefix="/api/v1")
+    api.register_blueprint(casework.blp, url_prefix="/api/v1")
     if app.config["DSF_FAKE_CLOCK"]:
         api.register_blueprint(testing.blp, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

@@ -1,6 +1,6 @@
-"""The caller's notifications."""
+"""The caller's notifications and their read marks."""
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 from app import auth, notifications
 from app.api.schemas import page_of
@@ -13,21 +13,65 @@ blp = Blueprint("notifications", __name__, description="通知 Notifications")
 class Notification(Schema):
     id = fields.String()
     kind = fields.String(metadata={"enum": ["decision", "supplement_requested", "deadline_extended",
-                                            "new_task", "deadline_near"]})
+                                            "returned_for_amendment", "new_task", "deadline_near",
+                                            "task_reassigned"]})
     request_id = fields.String()
     at = fields.String()
     message = fields.String()
     data = fields.Dict()
+    read = fields.Boolean()
 
 
 NotificationList = page_of(Notification, "NotificationList")
 
 
+class NotificationFilter(Schema):
+    unread = fields.Boolean(load_default=False)
+
+
+class Ids(fields.Field):
+    """``"all"`` or a list of notification ids."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "all":
+            return None
+        if (isinstance(value, list) and len(value) <= 1000
+                and all(isinstance(v, str) and 0 < len(v) <= 128 for v in value)):
+            return value
+        raise ValidationError('"all" or a list of notification ids')
+
+
+class ReadIn(Schema):
+    ids = Ids(required=True, metadata={"oneOf": [{"type": "string", "enum": ["all"]},
+                                                 {"type": "array", "items": {"type": "string"}}]})
+
+
+class ReadOut(Schema):
+    marked = fields.Integer()
+    unread = fields.Integer()
+
+
+def _today():
+    return local_date(clock().now(), timezone())
+
+
 @blp.get("/notifications")
 @auth.require()
+@blp.arguments(NotificationFilter, location="query")
 @blp.response(200, NotificationList)
-def list_notifications():
-    """Decisions, supplement requests and extensions on your requests; new tasks and
-    deadlines one working day away in your inbox. Newest first."""
-    items = notifications.for_user(auth.current_user(), local_date(clock().now(), timezone()), calendar())
+def list_notifications(args):
+    """Decisions, supplement requests, returns and extensions on your requests; new, handed-over
+    and nearly due tasks in your inbox. Newest first; ``unread=true``: only those not yet read."""
+    items = notifications.for_user(auth.current_user(), _today(), calendar(), unread_only=args["unread"])
     return {"items": items, "total": len(items)}
+
+
+@blp.post("/notifications/read")
+@auth.require()
+@blp.arguments(ReadIn)
+@blp.response(200, ReadOut)
+def mark_read(body):
+    """Mark notifications read: ``{"ids": [...]}`` or ``{"ids": "all"}``."""
+    user = auth.current_user()
+    marked = notifications.mark_read(user, body["ids"], _today(), calendar())
+    return {"marked": marked, "unread": notifications.unread_count(user, _today(), calendar())}

@@ -61,6 +61,13 @@ def task(t: HumanTask, with_form: bool = False) -> dict:
     return out
 
 
+def inbox_row(row) -> dict:
+    """An inbox item: the task and what tells it apart (resource, applicant, channel, arrival)."""
+    return {**task(row.task), "resource_name": row.resource_name,
+            "applicant_department_name": row.applicant_department_name,
+            "green_channel": row.green_channel, "received_on": row.received_on.isoformat()}
+
+
 def case(c: Case) -> dict:
     today = _today()
     open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == c.id,

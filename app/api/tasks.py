@@ -3,11 +3,11 @@ from flask_smorest import Blueprint
 
 from app import auth
 from app.api import present
-from app.api.common import json_object, page
-from app.api.schemas import RequestOut, TaskFilter, TaskList, TaskOut
-from app.cases import access, tasks
+from app.api.common import json_object
+from app.api.schemas import RequestOut, TaskOut
+from app.api.schemas_daily import InboxFilter, InboxList, ReasonIn, ReassignIn
+from app.cases import access, handover, tasks, views
 from app.engine.clock import local_date
-from app.models import HumanTask
 from app.services import clock, timezone
 
 blp = Blueprint("tasks", __name__, description="待办任务 Tasks")
@@ -15,27 +15,13 @@ blp = Blueprint("tasks", __name__, description="待办任务 Tasks")
 
 @blp.get("/tasks")
 @auth.require()
-@blp.arguments(TaskFilter, location="query")
-@blp.response(200, TaskList)
+@blp.arguments(InboxFilter, location="query")
+@blp.response(200, InboxList)
 def inbox(args):
-    """Tasks the caller may work, by due date then creation (no due date last)."""
-    user = auth.current_user()
-    query = access.inbox(user)
-    if args.get("assigned") == "me":
-        query = query.where(HumanTask.assignee_id == user.id)
-    elif args.get("assigned") == "unassigned":
-        query = query.where(HumanTask.assignee_id.is_(None))
-    if "kind" in args:
-        query = query.where(HumanTask.kind == args["kind"])
-    if "request" in args:
-        query = query.where(HumanTask.case_id == args["request"])
-    if args.get("overdue") is not None:
-        today = local_date(clock().now(), timezone())
-        late = HumanTask.due_date < today
-        query = query.where(late if args["overdue"] else (HumanTask.due_date.is_(None) | ~late))
-    query = query.order_by(HumanTask.due_date.is_(None), HumanTask.due_date, HumanTask.created_at,
-                           HumanTask.id)
-    return page(query, args, present.task)
+    """Tasks the caller may work (``scope=department``: the department's open tasks, colleagues'
+    too), searched and filtered; overdue first, then by due date (none last), then by arrival."""
+    rows, total = views.inbox_page(auth.current_user(), local_date(clock().now(), timezone()), args)
+    return {"items": [present.inbox_row(r) for r in rows], "total": total}
 
 
 @blp.get("/tasks/<task_id>")
@@ -65,3 +51,21 @@ def unclaim(task_id):
 def complete(task_id):
     """Body: the task's form (see ``form`` in GET /tasks/{id}); claims implicitly."""
     return present.case(tasks.complete(auth.current_user(), task_id, json_object()))
+
+
+@blp.post("/tasks/<task_id>/reassign")
+@auth.require()
+@blp.arguments(ReassignIn)
+@blp.response(200, TaskOut)
+def reassign(body, task_id):
+    """转办: to a colleague with the lane's role in the task's department; audited."""
+    return present.task(handover.reassign(auth.current_user(), task_id, body["to"], body["reason"]))
+
+
+@blp.post("/tasks/<task_id>/return")
+@auth.require()
+@blp.arguments(ReasonIn)
+@blp.response(200, RequestOut)
+def return_for_amendment(body, task_id):
+    """退回修改 (a share request's provider review): back to the applicant, the clock paused."""
+    return present.case(handover.return_for_amendment(auth.current_user(), task_id, body["reason"]))

@@ -205,7 +205,8 @@ def _note(r: Replayer, command: Command, ctx: EngineContext) -> bool:
 
 HANDLERS = {"case_started": _started, "task_completed": _completed, "timer_fired": _timer,
             "case_withdrawn": _withdrawn, "deadline_recomputed": _recomputed,
-            "task_claimed": _claim, "task_unclaimed": _claim,
+            "task_claimed": _claim, "task_unclaimed": _claim, "task_reassigned": _claim,
+            "comment_added": _note, "attachment_added": _note,
             "incident_raised": _note, "incident_retried": _note,
             "grant_revoked": _note}  # acts on the grant row, not on the workflow
 

@@ -17,7 +17,14 @@ def _aggregated(uow, case: Case, data: dict) -> None:
         uow.record(case, "resource_aggregated", "aggregation", {"resource": resource.code})
 
 
-EFFECTS = {"aggregation": _aggregated, "catalog_review": catalog_change.reviewed,
+def _amended(uow, case: Case, data: dict) -> None:
+    """退回修改: the request now reads as the applicant amended it."""
+    changed = {k: data[k] for k in ("purpose", "legal_basis") if data.get(k) is not None}
+    if changed:
+        case.input = {**case.input, **changed}
+
+
+EFFECTS = {"aggregation": _aggregated, "applicant_amendment": _amended, "catalog_review": catalog_change.reviewed,
            "security_review": catalog_change.security_reviewed, "emergency_review": emergency.reviewed}
 
 

@@ -76,6 +76,9 @@ FORMS: dict[str, dict] = {
     "catalog_review": _decision("approve", "return", negative="return"),
     "security_review": _decision("approve", "return", negative="return"),
     "emergency_review": _decision("approve", "refuse", negative="refuse"),
+    "applicant_amendment": {"type": "object", "properties": {"purpose": _REASON, "legal_basis": _REASON,
+                                                             "note": _REASON},
+                            "required": ["note"], "additionalProperties": False},
     "coordinate_overdue": {"type": "object", "properties": {"resolution": _REASON},
                            "required": ["resolution"], "additionalProperties": False},
 }

@@ -50,10 +50,15 @@ def complete(user: User, task_id: str, form) -> Case:
         data = forms.validate(task.task_key, form)
         workflow = uow.workflow_of(case)
         data = rules.check(case, task, user, data, workflow, uow.ctx.today())
-        task.state, task.assignee_id, task.assignee = "completed", user.id, user
-        task.completed_at, task.completed_by_id = uow.now, user.id
-        uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})
-        engine().complete(workflow, task.spiff_task_id, data, uow.ctx)
-        effects.apply(uow, case, task.task_key, data)
-        uow.save(case, workflow)
+        finish(uow, user, task, case, workflow, data)
     return case
+
+
+def finish(uow: UnitOfWork, user: User, task: HumanTask, case: Case, workflow, data: dict) -> None:
+    """Close the task with checked ``data`` and run the workflow on (every completing command)."""
+    task.state, task.assignee_id, task.assignee = "completed", user.id, user
+    task.completed_at, task.completed_by_id = uow.now, user.id
+    uow.record(case, "task_completed", task.task_key, {"task": task.id, "data": data})
+    engine().complete(workflow, task.spiff_task_id, data, uow.ctx)
+    effects.apply(uow, case, task.task_key, data)
+    uow.save(case, workflow)

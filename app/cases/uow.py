@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import mail
 from app.audit import log as audit
 from app.engine.clock import FrozenClock
 from app.engine.context import EngineContext
@@ -38,13 +39,17 @@ class UnitOfWork:
             if isinstance(exc, EngineFailure):
                 raise AppError("engine_error", 422, {"element": exc.element}, problem=exc.problem) from None
             return False
+        queued = 0
         try:
             if self._events:
-                audit.append_many(self._with_calendar_facts(self._events))
+                appended = audit.append_many(self._with_calendar_facts(self._events))
+                queued = mail.fill(appended, self.now)  # notifications to mail, in this transaction
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
             raise conflict("concurrent_change") from None
+        if queued:
+            mail.kick()  # sent after the commit, in the background
         return False
 
     def _with_calendar_facts(self, events: list[tuple]) -> list[tuple]:

@@ -8,3 +8,5 @@ from app.models.audit import AuditEvent, ChainHead  # noqa: F401
 from app.models.timer import TimerJob  # noqa: F401
 from app.models.calendar import CalendarYear  # noqa: F401
 from app.models.grant import Grant  # noqa: F401
+from app.models.casework import CaseAttachment, CaseComment  # noqa: F401
+from app.models.mail import MailOutbox, NotificationRead  # noqa: F401

@@ -7,6 +7,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from app.extensions import db
+from app.mail import drain as drain_mail
 from app.timers.runner import run_due
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,10 @@ def start(app: Flask, seconds: int = 10) -> BackgroundScheduler:
                 run_due()
             except Exception:  # keep ticking; the failure is logged, jobs retry or become incidents
                 log.exception("timer tick failed")
+            try:
+                drain_mail()  # notifications' mail: retries and what a background sender missed
+            except Exception:
+                log.exception("mail tick failed")
             finally:
                 db.session.remove()
 

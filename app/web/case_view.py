@@ -8,7 +8,7 @@ from app.cases.history import events_of, public_timeline
 from app.extensions import db
 from app.models import Case, HumanTask, Resource
 from app.web.deadlines import clock_view, today
-from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, OPEN_TYPES, SHARE_TYPES, label
+from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, OPEN_TYPES, SHARE_TYPES, label, step
 
 # request field -> its label, in the order a reader wants them
 _INPUT = (("title", _l("采购项目")), ("supplier", _l("供应商")), ("budget_yuan", _l("预算(元)")),
@@ -76,8 +76,9 @@ def outcome_facts(case: Case) -> list[tuple[str, str]]:
 
 
 def clocks(case: Case) -> list[dict]:
+    """A closed case's clocks are shown stopped, whatever they were counting."""
     on = today()
-    return [clock_view(c, on) for c in case.sla or []]
+    return [clock_view(c, on, closed=case.status != "pending") for c in case.sla or []]
 
 
 def open_tasks(case: Case) -> list[HumanTask]:
@@ -89,7 +90,7 @@ def element_name(case: Case, element: str | None) -> str:
     """The BPMN element's name in the case's own process version, else its id."""
     if not element:
         return ""
-    return (case.definition.elements or {}).get(element, {}).get("name", element)
+    return step(element, (case.definition.elements or {}).get(element, {}).get("name", element))
 
 
 def history(case: Case, public: bool = False) -> list[dict]:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.engine.clock import local_date
-from app.models import HumanTask
 from app.services import calendar, clock, timezone
 
 
@@ -35,18 +34,14 @@ def due(due_date: date | None, on: date | None = None) -> Due:
                work.is_provisional(due_date.year))
 
 
-def inbox_rows(tasks: list[HumanTask]) -> list[tuple[HumanTask, Due]]:
-    """Tasks with their deadline, overdue first, then by due date; no due date last."""
-    on = today()
-    rows = [(task, due(task.due_date, on)) for task in tasks]
-    return sorted(rows, key=lambda r: (not r[1].overdue, r[1].due_date is None, r[1].due_date or on,
-                                       r[0].created_at))
-
-
-def clock_view(value: dict, on: date | None = None) -> dict:
-    """A stored SLA clock for display: ``state`` breached once a running clock is late."""
+def clock_view(value: dict, on: date | None = None, closed: bool = False) -> dict:
+    """A stored SLA clock for display: ``state`` breached once a running clock is late;
+    ``stopped`` when the case is closed (withdrawn, decided) while it was still counting."""
     on = on or today()
     out = dict(value)
+    if closed and out.get("state") in ("running", "paused"):
+        out["state"] = "stopped"
+        return out
     if out.get("state") == "running" and out.get("due_date") and on > date.fromisoformat(out["due_date"]):
         out["state"] = "breached"
     if out.get("state") in ("running", "breached") and out.get("due_date") and not out.get("stopped_on"):

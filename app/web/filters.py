@@ -24,10 +24,25 @@ def label(code, table: str) -> str:
     return labels.label(getattr(labels, table.upper()), code)
 
 
+@bp.app_template_filter("step")
+def step(key: str, name: str) -> str:
+    return labels.step(key, name)
+
+
 @bp.app_context_processor
 def _page_context():
     user = current_user()
-    return {"me": user, "lang": str(get_locale()), "menu": menu(user) if user else []}
+    return {"me": user, "lang": str(get_locale()), "menu": menu(user) if user else [],
+            "unread": unread_count(user) if user else 0}
+
+
+def unread_count(user) -> int:
+    """The header's badge: the user's notifications not yet marked read."""
+    from app import notifications
+    from app.services import calendar
+    from app.web.deadlines import today
+
+    return notifications.unread_count(user, today(), calendar())
 
 
 def menu(user) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 the same values (lengths, codes, enums) and refuse the rest with the same 422."""
 from __future__ import annotations
 
+from flask import request
 from marshmallow import Schema, ValidationError
 
 from app.errors import AppError
@@ -16,3 +17,8 @@ def load(schema: type[Schema] | Schema, data: dict, partial: bool = False) -> di
         return instance.load(clean, partial=partial)
     except ValidationError as exc:
         raise AppError("validation_error", 422, exc.messages) from None
+
+
+def posted() -> dict:
+    """The posted form's fields, without the CSRF token (checked already, no schema field)."""
+    return {k: v for k, v in request.form.items() if k != "csrf_token"}

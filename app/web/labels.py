@@ -18,7 +18,7 @@ DEPARTMENT_KINDS = {"authority": _l("大数据主管部门"), "government": _l("
                     "public_service": _l("公共服务单位")}
 CHANNELS = {"online": _l("网络提交"), "in_person": _l("当面提交"), "post": _l("邮寄提交")}
 CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l("按期办结"),
-                "breached": _l("已逾期")}
+                "breached": _l("已逾期"), "stopped": _l("已停止计时")}
 GRANT_STATES = {"active": _l("有效"), "expired": _l("已到期"), "revoked": _l("已撤销")}
 SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
 EVENTS = {
@@ -30,11 +30,25 @@ EVENTS = {
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
     "definition_deployed": _l("部署流程"),
     "grant_created": _l("授权生效"), "grant_revoked": _l("撤销授权"),
+    "task_reassigned": _l("转办"), "comment_added": _l("留言"), "attachment_added": _l("上传附件"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
     "department_changed": _l("部门变更"), "user_changed": _l("用户变更"), "password_changed": _l("修改密码"),
     "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
     "resource_changed": _l("目录信息变更"),
 }
+# the models' user tasks by element id: their names in the page's language
+STEPS = {
+    "provider_review": _l("提供单位审核"), "green_review": _l("绿色通道审核"),
+    "dispatch_feedback": _l("提供单位反馈"), "aggregation": _l("数据汇聚"),
+    "coordinate_overdue": _l("逾期协调(第二十三条)"), "applicant_amendment": _l("退回修改"),
+    "catalog_registration": _l("纳入本部门资源目录"), "confirm_receipt": _l("确认收到申请"),
+    "purchase_review": _l("购买社会数据审批"), "applicant_supplement": _l("补正申请材料"),
+    "extension_approval": _l("延期审批(政府信息公开工作机构负责人)"),
+    "open_data_review": _l("依申请开放审核答复"), "third_party_opinion": _l("记录第三方意见"),
+}
+# what the applicant is told (the ``kind`` of a model's notify(), the element of its event)
+NOTICES = {"supplement_requested": _l("告知补正"), "deadline_extended": _l("告知延长期限"),
+           "returned_for_amendment": _l("退回修改")}
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
     "decision": _l("决定"), "reason": _l("理由"), "conditions": _l("使用条件(答复意见)"),
@@ -43,7 +57,8 @@ FIELDS = {
     "content": _l("答复内容"), "agency": _l("负责该信息的机关"), "items": _l("需补正的事项"),
     "third_party": _l("第三方"), "supplement_days": _l("补正期限(工作日)"),
     "extension_days": _l("延长期限(工作日,不超过 20)"), "opinion": _l("第三方意见"),
-    "description": _l("补正内容"), "resolution": _l("协调结果"),
+    "description": _l("补正内容"), "resolution": _l("协调结果"), "purpose": _l("用途"),
+    "legal_basis": _l("依据"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "return": _l("退回"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -54,8 +69,15 @@ CHOICES = {
     "partially_disclosed": _l("部分公开"), "not_disclosed": _l("不予公开"), "not_exist": _l("信息不存在"),
     "not_our_agency": _l("非本机关负责"), "duplicate": _l("重复申请"), "special_law": _l("适用其他法律规定"),
 }
-DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
+DECISIONS = {**CHOICES, "return": _l("退回修改"), "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
              "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正")}
+
+
+def step(key: str, name: str) -> str:
+    """A task's step name: translated when the element is known, else the model's own name."""
+    if key in STEPS:
+        return str(STEPS[key])
+    return str(NOTICES[key]) if key in NOTICES else name
 
 
 def label(table: dict, code) -> str:

@@ -13,7 +13,7 @@ from app.models import Case
 from app.web import bp
 from app.web.case_view import case_facts, clocks, outcome_facts
 from app.web.session import current_user, login_required
-from app.web.timeline import as_json, steps
+from app.web.timeline import as_json, path, steps
 
 AUDITORS = ("auditor", "admin")
 PER_PAGE = 50
@@ -44,7 +44,7 @@ def audit_verify():
 def _case_page(case: Case, result=None, verdict=None):
     lines = steps(case)
     return render_template("audit/case.html", case=case, facts=case_facts(case), outcome=outcome_facts(case),
-                           clocks=clocks(case), lines=lines, steps_json=as_json(lines), result=result,
+                           clocks=clocks(case), lines=lines, steps_json=as_json(lines), path=path(case), result=result,
                            verdict=verdict)
 
 

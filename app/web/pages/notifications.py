@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app import notifications
 from app.services import calendar
@@ -21,3 +22,14 @@ def notification_list():
         item["message"] = message(f"notify_{item['kind']}", **item["data"])
         item["when"] = datetime.fromisoformat(item["at"])
     return render_template("notifications.html", items=items)
+
+
+@bp.post("/notifications/read")
+@login_required()
+def notifications_read():
+    """Mark one notification (``id``) or all of them read."""
+    chosen = request.form.get("id")
+    notifications.mark_read(current_user(), [chosen] if chosen else None, today(), calendar())
+    if not chosen:
+        flash(_("已全部标为已读。"), "info")
+    return redirect(url_for("web.notification_list"))

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.grants.views import of_case as grants_of
 from app.models import Case, Resource
 from app.models.case import KINDS, STATUSES
-from app.web import bp
+from app.web import bp, casework_view
 from app.web.case_view import case_facts, clocks, history, open_tasks, outcome_facts
 from app.web.deadlines import today
 from app.web.errors import text_of
@@ -151,25 +151,31 @@ READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read
 
 @bp.get("/requests/<case_id>")
 @login_required()
-def case_page(case_id: str):
+def case_page(case_id: str, confirm_withdraw: bool = False):
     user = current_user()
     case = access.case_for_reading(user, case_id)
     tasks = open_tasks(case)
     supplement = next((t for t in tasks if t.task_key == "applicant_supplement"), None)
     full = sees_full_history(user, case)
     return render_template("case.html", case=case, facts=case_facts(case), outcome=outcome_facts(case),
-                           clocks=clocks(case), tasks=tasks, history=history(case, public=not full),
+                           clocks=clocks(case), tasks=tasks, history=casework_view.readable_actors(case, history(case, public=not full), user),
                            full_history=full, grants=grant_rows(user, grants_of(user, case.id)),
                            workable={t.id for t in tasks if access.can_work_task(user, t)},
                            is_applicant=case.applicant_id == user.id,
-                           supplement=supplement if case.applicant_id == user.id else None)
+                           supplement=supplement if case.applicant_id == user.id else None,
+                           confirm_withdraw=confirm_withdraw, **casework_view.page_parts(case, user))
 
 
 @bp.post("/requests/<case_id>/withdraw")
 @login_required()
 def withdraw(case_id: str):
+    """Asks for a confirmation first; only ``confirm=1`` withdraws."""
     user = current_user()
-    access.case_for_reading(user, case_id)
+    case = access.case_for_reading(user, case_id)
+    if request.form.get("confirm") != "1":
+        if case.applicant_id != user.id:
+            abort(403)
+        return case_page(case_id, confirm_withdraw=True)
     requests.withdraw(user, case_id)
     flash(_("申请已撤回。"), "info")
     return redirect(url_for("web.case_page", case_id=case_id))

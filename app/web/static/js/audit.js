@@ -4,6 +4,9 @@
 (function () {
   'use strict';
   var steps = JSON.parse(document.getElementById('steps-data').textContent);
+  // the whole path the stored workflow took (up to its end event) and where it stands now
+  var pathData = document.getElementById('path-data');
+  var taken = pathData ? JSON.parse(pathData.textContent) : { elements: [], current: [] };
   var timeline = document.getElementById('timeline');
   var range = document.getElementById('step-range');
   var label = document.getElementById('step-label');
@@ -61,6 +64,18 @@
     for (var i = 1; i < order.length; i++) {
       (uniquePath(registry, order[i - 1], order[i]) || []).forEach(function (item) { mark(item, 'dsf-visited'); });
     }
+    if (index === steps.length - 1 && taken.elements.length) {
+      // the last step: light everything the workflow completed, and the flows between them
+      var done = {};
+      taken.elements.forEach(function (id) { done[id] = true; mark(id, 'dsf-visited'); });
+      registry.filter(function (e) { return e.type === 'bpmn:SequenceFlow'; }).forEach(function (flow) {
+        if (done[flow.source.id] && (done[flow.target.id] || taken.current.indexOf(flow.target.id) >= 0)) {
+          mark(flow, 'dsf-visited');
+        }
+      });
+      taken.current.forEach(function (id) { mark(id, 'dsf-current'); });
+      return;
+    }
     steps[index].marks.forEach(function (id) { mark(id, 'dsf-current'); });
   }
 
@@ -94,7 +109,7 @@
       .then(function (response) { return response.text(); })
       .then(function (xml) { return viewer.importXML(xml); })
       .then(function () {
-        viewer.get('canvas').zoom('fit-viewport');
+        viewer.get('canvas').zoom('fit-viewport', 'auto');
         show(current);
         container.dataset.ready = 'true';
       });

@@ -37,7 +37,7 @@ async function open() {
   say(data.textLoading);
   const response = await fetch(data.xmlUrl, { headers: { Accept: 'application/xml' } });
   await modeler.importXML(await response.text());
-  modeler.get('canvas').zoom('fit-viewport');
+  modeler.get('canvas').zoom('fit-viewport', 'auto');
   say('');
 }
 
@@ -139,6 +139,9 @@ function apply() {
 modeler.get('eventBus').on('selection.changed', (event) => inspect(event.newSelection[0]));
 document.getElementById('prop-apply').addEventListener('click', apply);
 document.getElementById('validate').addEventListener('click', () => send(data.validateUrl, data.textChecking));
-document.getElementById('deploy').addEventListener('click', () => send(data.deployUrl, data.textDeploying));
+document.getElementById('deploy').addEventListener('click', () => {
+  // a new version governs every case filed from now on: confirm first
+  if (window.confirm(data.textConfirmDeploy)) send(data.deployUrl, data.textDeploying);
+});
 await open();
 canvas.dataset.ready = 'true';

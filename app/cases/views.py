@@ -1,0 +1,93 @@
+"""Read queries of the daily work, shared by the API and the pages: the inbox with its search,
+filters, team view and paging, and what each row shows beside the task."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case as when, func, or_, select
+from sqlalchemy.orm import aliased
+
+from app.cases import access
+from app.engine.clock import local_date
+from app.extensions import db
+from app.models import Case, Department, HumanTask, Resource, User
+from app.services import timezone
+
+ApplicantDept = aliased(Department)
+
+
+@dataclass
+class InboxRow:
+    task: HumanTask
+    case: Case
+    resource_name: str | None
+    applicant_department_name: str | None
+
+    @property
+    def green_channel(self) -> bool:
+        return bool((self.case.input or {}).get("green_channel"))
+
+    @property
+    def received_on(self) -> date:
+        """The day the request reached the agency: as recorded (open data), else its filing day."""
+        recorded = (self.case.input or {}).get("submitted_on")
+        return date.fromisoformat(recorded) if recorded else local_date(self.case.created_at, timezone())
+
+
+def _scope(user: User, scope: str | None):
+    """``department``: every open task of the caller's department (colleagues' too)."""
+    if scope == "department" and user.department_id is not None:
+        return select(HumanTask).where(HumanTask.state == "open",
+                                       or_(HumanTask.department_id == user.department_id,
+                                           HumanTask.assignee_id == user.id))
+    return access.inbox(user)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def inbox(user: User, today: date, args: dict):
+    """A select of (task, case, resource name, applicant department name): overdue first, then
+    by due date (none last), then by arrival. ``args`` as GET /tasks takes them."""
+    tasks = _scope(user, args.get("scope")).subquery()
+    task = aliased(HumanTask, tasks)
+    query = (select(task, Case, Resource.name, ApplicantDept.name)
+             .join(Case, Case.id == task.case_id)
+             .outerjoin(Resource, Resource.code == Case.resource_code)
+             .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id))
+    if args.get("assigned") == "me":
+        query = query.where(task.assignee_id == user.id)
+    elif args.get("assigned") == "unassigned":
+        query = query.where(task.assignee_id.is_(None))
+    if args.get("kind"):
+        query = query.where(task.kind == args["kind"])
+    if args.get("request"):
+        query = query.where(task.case_id == args["request"])
+    if args.get("resource"):
+        query = query.where(Case.resource_code == args["resource"])
+    if args.get("due_before"):
+        query = query.where(task.due_date < args["due_before"])
+    late = and_(task.due_date.is_not(None), task.due_date < today)
+    if args.get("overdue") is not None:
+        query = query.where(late if args["overdue"] else ~late)
+    if args.get("q"):
+        pattern = _like(args["q"].strip())
+        query = query.where(or_(Case.resource_code.ilike(pattern, escape="\\"),
+                                Resource.name.ilike(pattern, escape="\\"),
+                                ApplicantDept.name.ilike(pattern, escape="\\"),
+                                Case.input["purpose"].as_string().ilike(pattern, escape="\\")))
+    return query.order_by(when((late, 0), else_=1), task.due_date.is_(None), task.due_date,
+                          task.created_at, task.id)
+
+
+def inbox_page(user: User, today: date, args: dict) -> tuple[list[InboxRow], int]:
+    """One page of the inbox and the total count."""
+    query = inbox(user, today, args)
+    per_page, page = args.get("per_page", 50), args.get("page", 1)
+    rows = [InboxRow(*r) for r in db.session.execute(query.offset((page - 1) * per_page).limit(per_page))]
+    total = (len(rows) if page == 1 and len(rows) < per_page
+             else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())))
+    return rows, total
