@@ -39,7 +39,7 @@ def test_a_dual_role_filer_cannot_approve_his_own_request_a_colleague_can(api):
     refused = pages.post(f"/tasks/{task['id']}/complete", {"decision": "approve"})
     assert refused.status_code == 403 and "职责分离" in refused.get_data(as_text=True)
     assert _state(case["id"]) == before
-    assert f"/tasks/{task['id']}/complete" in Pages(api.app, "ga_wang").text(f"/tasks/{task['id']}")
+    assert f"/tasks/{task['id']}/claim" in Pages(api.app, "ga_wang").text(f"/tasks/{task['id']}")
     assert api.ok("GET", "/grants", "ga_dual")["total"] == 0
     done = api.ok("POST", f"/tasks/{task['id']}/complete", "ga_wang", json={"decision": "approve", "conditions": "限户籍核查"})
     assert done["status"] == "granted"

@@ -10,7 +10,7 @@ from tests.test_web_browser import browser, person, shot, site  # noqa: F401 (fi
 
 
 def _work(page, task_key: str) -> None:
-    """Claim the task from the inbox and approve it on its page."""
+    """Claim the task from the inbox, approve it on its page and confirm."""
     page.goto("/inbox")
     row = page.locator(f"tr.task[data-task-key={task_key}]")
     assert row.count() == 1
@@ -18,6 +18,7 @@ def _work(page, task_key: str) -> None:
     assert "/tasks/" in page.url
     page.check("input[name=decision][value=approve]")
     page.click("form.task-form button[type=submit]")
+    page.click("button[data-action=confirm]")
 
 
 def test_catalog_change_reviewed_then_security_reviewed_publishes_a_version(person):

@@ -64,9 +64,9 @@ def test_a_provider_proposes_a_change_the_authority_reviews_it_and_a_version_is_
     review = _open_task("catalog_review")
     assert "目录审核汇总" in authority.text("/inbox")
     assert authority.post(f"/tasks/{review}/complete", {"decision": "return"}).status_code == 422
-    assert authority.post(f"/tasks/{review}/complete", {"decision": "approve"}).status_code == 302
+    assert authority.post(f"/tasks/{review}/complete", {"decision": "approve", "confirm": "1"}).status_code == 302
     security = _open_task("security_review")
-    assert authority.post(f"/tasks/{security}/complete", {"decision": "approve"}).status_code == 302
+    assert authority.post(f"/tasks/{security}/complete", {"decision": "approve", "confirm": "1"}).status_code == 302
     assert _one(select(Resource).where(Resource.code == "GA-HJ-001")).open_type == "on_request"
     assert _versions("GA-HJ-001") == [1, 2]
     assert 'data-version="2"' in provider.text("/admin/catalog/GA-HJ-001")
@@ -83,7 +83,7 @@ def test_a_provider_proposes_a_new_entry(demo):
     assert "新增资源" in provider.text(resp.headers["Location"])
     assert _one(select(Resource).where(Resource.code == "GA-NEW")) is None
     assert Pages(demo, "dsj_li").post(f"/tasks/{_open_task('catalog_review')}/complete",
-                                      {"decision": "approve"}).status_code == 302
+                                      {"decision": "approve", "confirm": "1"}).status_code == 302
     assert _versions("GA-NEW") == [1]
 
 
@@ -99,5 +99,5 @@ def test_an_emergency_asked_on_the_page_takes_effect_when_the_city_authority_app
     assert resp.status_code == 302
     assert "临时调整为" not in county.text("/admin/catalog/GA-ZDRY-002")
     city = Pages(demo, "dsj_li")
-    assert city.post(f"/tasks/{_open_task('emergency_review')}/complete", {"decision": "approve"}).status_code == 302
+    assert city.post(f"/tasks/{_open_task('emergency_review')}/complete", {"decision": "approve", "confirm": "1"}).status_code == 302
     assert "临时调整为「无条件共享」至 2026-03-10" in county.text("/admin/catalog/GA-ZDRY-002")
