@@ -40,10 +40,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _services(app: Flask) -> None:
     from app.calendar_store import CalendarStore
     from app.engine.clock import FakeClock, SystemClock
+    from app.engine.limits import Limits
     from app.engine.runner import Engine
 
     app.extensions["dsf_clock"] = FakeClock() if app.config["DSF_FAKE_CLOCK"] else SystemClock()
-    app.extensions["dsf_engine"] = Engine()
+    app.extensions["dsf_engine"] = Engine(Limits.from_config(app.config))
     app.extensions["dsf_calendar"] = CalendarStore()
 
 

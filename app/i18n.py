@@ -56,6 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
                                "Give a request id (case) or a date range (from/to)"),
     "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
+    # -- hardening
+    "engine_limit": ("流程超出运行限制:{problem}", "The process went past a limit: {problem}"),
+    "no_handler": ("环节「{lane}」无人可办理(未配置部门或无相应角色的在岗人员)",
+                   "No one can work the lane \"{lane}\" (no department, or no active user with its role)"),
 }
 
 

@@ -20,6 +20,10 @@ def from_environment(instance_path: str) -> dict:
         "DSF_TIMER_TICK_SECONDS": int(os.environ.get("DSF_TIMER_TICK_SECONDS", 10)),
         "DSF_TOKEN_HOURS": int(os.environ.get("DSF_TOKEN_HOURS", 12)),
         "DSF_BPMN_DIR": os.environ.get("DSF_BPMN_DIR", ""),
+        # Bounded work per command (API.md "Bounded work and clean failures").
+        "DSF_MAX_ENGINE_STEPS": int(os.environ.get("DSF_MAX_ENGINE_STEPS", 10_000)),
+        "DSF_MAX_INSTANCES": int(os.environ.get("DSF_MAX_INSTANCES", 200)),
+        "DSF_MAX_CASE_DATA": int(os.environ.get("DSF_MAX_CASE_DATA", 1024 * 1024)),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
