@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from flask_smorest import Api
-
 from app import errors, extensions
 
 
@@ -22,7 +20,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     _tune_database(app)
     extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
-    rest_api = Api(app)
+    from app.api.common import RestApi
+
+    rest_api = RestApi(app)
     _services(app)
     from app.api import register_blueprints
 

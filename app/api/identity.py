@@ -5,7 +5,8 @@ from sqlalchemy import select
 from app import auth
 from app.api import present
 from app.api.common import page
-from app.api.schemas import DepartmentIn, DepartmentOut, PageArgs, UserIn, UserOut
+from app.api.schemas import (DepartmentIn, DepartmentList, DepartmentOut, PageArgs, UserIn, UserList,
+                             UserOut)
 from app.extensions import db
 from app.identity import create_department, create_user
 from app.models import Department, User
@@ -30,6 +31,7 @@ def add_department(body):
 @blp.get("/departments")
 @auth.require()
 @blp.arguments(PageArgs, location="query")
+@blp.response(200, DepartmentList)
 def list_departments(args):
     return page(select(Department).order_by(Department.code), args, _department)
 
@@ -48,5 +50,6 @@ def add_user(body):
 @blp.get("/users")
 @auth.require("admin", "auditor")
 @blp.arguments(PageArgs, location="query")
+@blp.response(200, UserList)
 def list_users(args):
     return page(select(User).order_by(User.username), args, present.user)
