@@ -39,7 +39,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 from bench.lifecycle import (APPLICANT, APPROVER, DECISION, PASSWORD, SHARE_BODY,  # noqa: E402
-                             _libpq_kwargs, _normalise_url, flask_cli, free_port, prepare_database,
+                             _libpq_kwargs, _normalise_url, free_port, prepare_database,
                              service_env)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test_e"
@@ -220,7 +220,7 @@ def check(url: str, ledger: Ledger) -> dict:
                                 "WHERE type = 'task_completed' GROUP BY data->>'task'"))
         tasks = {r[0]: (r[1], r[2]) for r in rows("SELECT id, case_id, state FROM human_tasks")}
         open_per_case: dict[str, int] = {}
-        for _tid, (case_id, state) in tasks.items():
+        for case_id, state in tasks.values():
             if state == "open":
                 open_per_case[case_id] = open_per_case.get(case_id, 0) + 1
     lost = [c for c in ledger.filed if c not in cases or started.get(c, 0) == 0]

@@ -42,7 +42,7 @@ class Limits:
     max_data: int = 1024 * 1024    # bytes of serialized workflow state
 
     @classmethod
-    def from_config(cls, config) -> "Limits":
+    def from_config(cls, config) -> Limits:
         return cls(int(config.get("DSF_MAX_ENGINE_STEPS", cls.max_steps)),
                    int(config.get("DSF_MAX_INSTANCES", cls.max_instances)),
                    int(config.get("DSF_MAX_CASE_DATA", cls.max_data)))
