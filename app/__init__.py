@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from flask_smorest import Api
-
 from app import errors, extensions
 
 
@@ -27,7 +25,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     _tune_database(app)
     extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
-    rest_api = Api(app)
+    from app.api.common import RestApi
+
+    rest_api = RestApi(app)
     _services(app)
     from app.api import register_blueprints
 
@@ -45,10 +45,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _services(app: Flask) -> None:
     from app.calendar_store import CalendarStore
     from app.engine.clock import FakeClock, SystemClock
+    from app.engine.limits import Limits
     from app.engine.runner import Engine
 
     app.extensions["dsf_clock"] = FakeClock() if app.config["DSF_FAKE_CLOCK"] else SystemClock()
-    app.extensions["dsf_engine"] = Engine()
+    app.extensions["dsf_engine"] = Engine(Limits.from_config(app.config))
     app.extensions["dsf_calendar"] = CalendarStore()
 
 

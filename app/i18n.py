@@ -86,6 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_decided": ("申请尚未办结,没有书面决定", "The request has not been decided yet: no written decision"),
     "file_too_large": ("文件不能超过 {limit_mib} MiB", "The file may be at most {limit_mib} MiB"),
     "file_type": ("只接受以下类型的文件(按内容识别):{accepted}", "Only these file types are accepted (by content): {accepted}"),
+    # -- hardening
+    "engine_limit": ("流程超出运行限制:{problem}", "The process went past a limit: {problem}"),
+    "no_handler": ("环节「{lane}」无人可办理(未配置部门或无相应角色的在岗人员)",
+                   "No one can work the lane \"{lane}\" (no department, or no active user with its role)"),
 }
 
 

@@ -33,6 +33,10 @@ def from_environment(instance_path: str) -> dict:
         "DSF_MAIL_FROM": os.environ.get("DSF_MAIL_FROM", "noreply@datashare.local"),
         # the CJK TrueType font of the written decisions (Debian: fonts-wqy-microhei)
         "DSF_CJK_FONT": os.environ.get("DSF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+        # Bounded work per command (API.md "Bounded work and clean failures").
+        "DSF_MAX_ENGINE_STEPS": int(os.environ.get("DSF_MAX_ENGINE_STEPS", 10_000)),
+        "DSF_MAX_INSTANCES": int(os.environ.get("DSF_MAX_INSTANCES", 200)),
+        "DSF_MAX_CASE_DATA": int(os.environ.get("DSF_MAX_CASE_DATA", 1024 * 1024)),
         "API_TITLE": "Datashare Flow",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

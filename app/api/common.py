@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 from flask import request
+from flask_smorest import Api
 from sqlalchemy import func, select
 
 from app.errors import AppError
 from app.extensions import db
+
+
+class RestApi(Api):
+    """flask-smorest's Api, documenting our error envelope (app/errors.py) as the default
+    error response, so clients and the fuzzer read the errors the service really sends."""
+
+    from app.api.schemas import Error as ERROR_SCHEMA
 
 
 def page(query, args: dict, present) -> dict:

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from app import auth, identity
 from app.api import present
 from app.api.common import page
-from app.api.schemas import DepartmentIn, DepartmentOut, PageArgs, UserIn, UserOut
+from app.api.schemas import DepartmentIn, DepartmentList, DepartmentOut, PageArgs, UserIn, UserList, UserOut
 from app.api.schemas_identity import DepartmentPatch, PasswordChange, UserPatch
 from app.cases.uow import UnitOfWork
 from app.identity import views
@@ -41,6 +41,7 @@ def patch_department(body, code):
 @blp.get("/departments")
 @auth.require()
 @blp.arguments(PageArgs, location="query")
+@blp.response(200, DepartmentList)
 def list_departments(args):
     return page(views.departments_query(), args, _department)
 
@@ -85,5 +86,6 @@ def change_password(body, username):
 @blp.get("/users")
 @auth.require("admin", "auditor")
 @blp.arguments(PageArgs, location="query")
+@blp.response(200, UserList)
 def list_users(args):
     return page(views.users_query(), args, present.user)

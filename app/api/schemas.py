@@ -21,8 +21,12 @@ def page_of(item: type[Schema], name: str) -> type[Schema]:
     return Schema.from_dict({"items": fields.List(fields.Nested(item)), "total": fields.Integer()}, name=name)
 
 
+MAX_INT = 2 ** 31 - 1  # every integer a caller sends fits a 32-bit column (no 5xx from overflow)
+MAX_PAGE = 1_000_000
+
+
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -86,6 +90,10 @@ class UserOut(Schema):
     roles = fields.List(fields.String())
     email = fields.String(allow_none=True)
     disabled = fields.Boolean()
+
+
+DepartmentList = page_of(DepartmentOut, "DepartmentList")
+UserList = page_of(UserOut, "UserList")
 
 
 class LoginOut(Schema):
@@ -161,7 +169,8 @@ class PurchaseRequestIn(Schema):
     description = Text(required=True)
     purpose = Text(required=True)
     budget_yuan = fields.Decimal(required=True, places=2, as_string=True,
-                                 validate=validate.Range(min=0, max=10 ** 12))
+                                 validate=validate.Range(min=0, max=10 ** 12),
+                                 metadata={"minimum": 0, "maximum": 10 ** 12})  # numbers, not text
 
 
 class RequestFilter(PageArgs):
@@ -284,7 +293,7 @@ class DefinitionArgs(Schema):
 
 
 class VersionArgs(Schema):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
 
 
 # -- history ----------------------------------------------------------------

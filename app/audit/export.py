@@ -57,11 +57,19 @@ def csv_chunks(items, tz: str, rows_per_chunk: int = 500):
     writer.writerow(COLUMNS)
     for n, event in enumerate(items, 1):
         local = datetime.fromisoformat(event["at"]).astimezone(zone).isoformat()
-        writer.writerow([event["seq"], event["at"], local, event["case_id"] or "", event["actor"], event["type"],
-                         event["element"] or "", canonical(event["data"]), event["prev_hash"], event["hash"]])
+        writer.writerow([event["seq"], event["at"], local, event["case_id"] or "", _cell(event["actor"]),
+                         _cell(event["type"]), _cell(event["element"] or ""), canonical(event["data"]),
+                         event["prev_hash"], event["hash"]])
         if n % rows_per_chunk == 0:
             yield _drain(buffer)
     yield _drain(buffer)
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet runs a cell starting with = + - @ (or tab, CR) as a formula: such text is
+    prefixed with a single quote. ``data`` (JSON, always starting with ``{``) is never touched,
+    so the hash re-verification of an exported file is unaffected."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def json_chunks(items, events_per_chunk: int = 500):

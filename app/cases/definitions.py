@@ -9,13 +9,14 @@ from app.engine.deploy import BpmnInvalid, check_model, checksum
 from app.errors import AppError, not_found
 from app.extensions import db
 from app.models import ProcessDefinition
+from app.services import engine
 
 
 def check(xml: bytes) -> list:
     """Every deploy check, nothing stored (the BPMN editor validates before it deploys);
     the executable processes found, or 400 ``invalid_bpmn``."""
     try:
-        return check_model(xml, LANE_ROLES)
+        return check_model(xml, LANE_ROLES, engine().limits)
     except BpmnInvalid as exc:
         raise AppError("invalid_bpmn", 400, exc.details, problem=exc.problem) from None
 

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.grants import register as grants
 from app.models import Case, HumanTask, TimerJob
 from app.models.types import new_id
+from app.timers import incidents
 
 
 def project(uow, case: Case, snap, new: bool = False) -> None:
@@ -51,6 +52,7 @@ def _project_tasks(uow, case: Case, snap, new: bool) -> None:
         if lane in PERSONAL_LANES:
             row.assignee_id = case.applicant_id
         db.session.add(row)
+        incidents.check_handler(uow, case, spiff_id, element, lane, new)
         uow.record(case, "task_created", element, {"task": row.id, "department": case.lanes.get(lane),
                                                    "role": row.role, "due_date": _iso(row.due_date)})
     for row in open_rows.values():

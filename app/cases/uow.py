@@ -37,7 +37,7 @@ class UnitOfWork:
         if exc_type is not None:
             db.session.rollback()
             if isinstance(exc, EngineFailure):
-                raise AppError("engine_error", 422, {"element": exc.element}, problem=exc.problem) from None
+                raise AppError(exc.code, 422, {"element": exc.element}, problem=exc.problem) from None
             return False
         queued = 0
         try:

@@ -2,8 +2,8 @@
 restricted language, and lanes that map to a role. Failures name the element and line."""
 from __future__ import annotations
 
+import ast
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -11,12 +11,13 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from app.engine.limits import Limits, timer_too_long
 from app.engine.scripting import ScriptError, check_source
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DSF_NS = "urn:datashare-flow:bpmn"  # our attributes, e.g. dsf:clock on a user task
 NS = {"bpmn": BPMN_NS}
-_FORBIDDEN_MARKUP = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_UTF8 = {"UTF-8", "UTF8"}
 # (xpath, mode): where BPMN keeps code. Scripts run as statements, the rest as expressions.
 _CODE_PLACES = (
     (".//bpmn:scriptTask/bpmn:script", "exec"),
@@ -54,24 +55,35 @@ def checksum(xml: bytes) -> str:
 
 
 def parse_xml(xml: bytes):
-    """Parse without DTDs, entities or network: an XXE or a billion-laughs bomb is refused."""
-    if _FORBIDDEN_MARKUP.search(xml):
-        raise BpmnInvalid("DTD and entity declarations are not allowed")
+    """Parse UTF-8 XML without DTDs, entities or network: an XXE or a billion-laughs bomb is
+    refused. The parsed document is inspected (its declared encoding, its DTD, entity nodes),
+    so no encoding trick (UTF-7, UTF-16) hides markup from the check."""
+    try:
+        xml.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BpmnInvalid(f"the model must be UTF-8 encoded (invalid byte at offset {exc.start})") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              dtd_validation=False, huge_tree=False, remove_comments=True)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise BpmnInvalid(f"unparsable XML: {exc.msg}", line=exc.lineno) from None
-    if root.tag != f"{{{BPMN_NS}}}definitions":
+    docinfo = root.getroottree().docinfo
+    if (docinfo.encoding or "UTF-8").upper() not in _UTF8:
+        raise BpmnInvalid(f"the model must be UTF-8 encoded (declared: {docinfo.encoding})")
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None \
+            or any(isinstance(node, etree._Entity) for node in root.iter()):
+        raise BpmnInvalid("DTD and entity declarations are not allowed")
+    if not isinstance(root.tag, str) or root.tag != f"{{{BPMN_NS}}}definitions":
         raise BpmnInvalid("the document is not a BPMN 2.0 definitions element", line=root.sourceline)
     return root
 
 
-def check_model(xml: bytes, lane_roles: dict[str, str]) -> list[CheckedProcess]:
+def check_model(xml: bytes, lane_roles: dict[str, str], limits: Limits | None = None) -> list[CheckedProcess]:
     """Everything a deployment must pass; returns the executable processes found."""
     root = parse_xml(xml)
     _check_code(root)
+    _check_constant_limits(root, limits or Limits())
     processes = _executable_processes(root)
     if not processes:
         raise BpmnInvalid("no executable process (isExecutable=\"true\")")
@@ -96,6 +108,40 @@ def _check_code(root) -> None:
                 element = node.get("id") or (owner.get("id") if owner is not None else None)
                 line = (node.sourceline or 0) + max((exc.line or 1) - 1, 0)
                 raise BpmnInvalid(f"script not allowed: {exc.message}", element, line) from None
+
+
+def _constant(node):
+    """The value of an expression that is a literal (``200``, ``"P5D"``), else None."""
+    try:
+        return ast.literal_eval((node.text or "").strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _owner_id(node) -> str | None:
+    while node is not None and node.get("id") is None:
+        node = node.getparent()
+    return node.get("id") if node is not None else None
+
+
+def _check_constant_limits(root, limits: Limits) -> None:
+    """Bounds a model states as constants are refused at deploy (run time checks the rest)."""
+    def refuse(problem, node):
+        raise BpmnInvalid(problem, _owner_id(node), node.sourceline)
+
+    for node in root.iterfind(".//bpmn:loopCardinality", NS):
+        value = _constant(node)
+        if isinstance(value, (int, float)) and value > limits.max_instances:
+            refuse(f"loop cardinality {value} is over {limits.max_instances}", node)
+    for node in root.iterfind(".//bpmn:standardLoopCharacteristics", NS):
+        maximum = (node.get("loopMaximum") or "").strip()
+        if maximum.isdigit() and int(maximum) > limits.max_instances:
+            refuse(f"loopMaximum {maximum} is over {limits.max_instances}", node)
+    for xpath in (".//bpmn:timeDuration", ".//bpmn:timeCycle"):
+        for node in root.iterfind(xpath, NS):
+            problem = timer_too_long(_constant(node))
+            if problem:
+                refuse(problem, node)
 
 
 def _executable_processes(root) -> list[CheckedProcess]:

@@ -22,16 +22,11 @@ from app.engine.clock import bind_spiff
 from app.engine.context import EngineContext, engine_context
 from app.engine.deploy import parse_xml
 from app.engine.helpers import HELPERS
+from app.engine.limits import (EngineFailure, EngineLimit, Limits, StepBudget,
+                               bound_multi_instances)
 from app.engine.scripting import restricted_script_engine
 
-
-class EngineFailure(Exception):
-    """A model failed while running (a script error, a missing variable)."""
-
-    def __init__(self, problem: str, element: str | None = None):
-        super().__init__(problem)
-        self.problem = problem
-        self.element = element
+__all__ = ["Engine", "EngineFailure", "EngineLimit", "Snapshot"]
 
 
 @dataclass
@@ -48,11 +43,12 @@ class Snapshot:
 class Engine:
     """Parsed specs are immutable, so each deployed version is parsed once per process."""
 
-    def __init__(self):
+    def __init__(self, limits: Limits | None = None):
         bind_spiff()
+        self.limits = limits or Limits()
         self._specs: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
-        self.script_engine = restricted_script_engine(HELPERS)
+        self.script_engine = restricted_script_engine(HELPERS, max_data=self.limits.max_data)
 
     def spec(self, definition):
         """The parsed spec of a deployed version (anything with id, key, checksum and xml);
@@ -62,8 +58,10 @@ class Engine:
             if cache_key not in self._specs:
                 parser = BpmnParser()
                 parser.add_bpmn_xml(parse_xml(definition.xml.encode("utf-8")), filename=f"{definition.key}.bpmn")
-                self._specs[cache_key] = (parser.get_spec(definition.key),
-                                          parser.get_subprocess_specs(definition.key))
+                spec = (parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key))
+                for each in (spec[0], *spec[1].values()):
+                    bound_multi_instances(each, self.limits)
+                self._specs[cache_key] = spec
             return self._specs[cache_key]
 
     def start(self, spec, data: dict, ctx: EngineContext) -> BpmnWorkflow:
@@ -81,20 +79,24 @@ class Engine:
         if not task.has_state(TaskState.READY):
             raise EngineFailure("task is not ready", task.task_spec.name)
         task.data.update(data)
+        budget = StepBudget(self.limits)
         ctx.workflow = workflow
         with engine_context(ctx):
+            budget(task)
             self._guard(task.run)
-        self._advance(workflow, ctx)
+        self._advance(workflow, ctx, budget)
 
     def fire_due_timers(self, workflow: BpmnWorkflow, ctx: EngineContext) -> None:
         self._advance(workflow, ctx)
 
-    def _advance(self, workflow: BpmnWorkflow, ctx: EngineContext) -> None:
-        """Run automatic steps and let due timers fire, until nothing more moves."""
+    def _advance(self, workflow: BpmnWorkflow, ctx: EngineContext, budget: StepBudget | None = None) -> None:
+        """Run automatic steps and let due timers fire, until nothing more moves (or the
+        command's step budget runs out)."""
+        budget = budget or StepBudget(self.limits)
         ctx.workflow = workflow
         with engine_context(ctx):
             self._guard(workflow.refresh_waiting_tasks)
-            self._guard(workflow.do_engine_steps)
+            self._guard(lambda: workflow.do_engine_steps(will_complete_task=budget))
             self._guard(workflow.refresh_waiting_tasks)
 
     @staticmethod
@@ -104,11 +106,25 @@ class Engine:
         except SpiffWorkflowException as exc:
             task = getattr(exc, "task", None)
             element = task.task_spec.name if task is not None else None
+            inner = exc.__cause__ or exc.__context__
+            if isinstance(inner, EngineLimit):  # raised inside a script, wrapped by SpiffWorkflow
+                raise EngineLimit(inner.problem, inner.element or element) from None
             raise EngineFailure(str(exc).splitlines()[0][:500], element) from None
+        except RecursionError:
+            raise EngineLimit("workflow data nested too deeply") from None
 
-    @staticmethod
-    def dump(workflow: BpmnWorkflow) -> str:
-        return state.dump(workflow)
+    def dump(self, workflow: BpmnWorkflow) -> str:
+        """The state to store; past ``max_data`` bytes the command fails (nothing stored)."""
+        try:
+            text = state.dump(workflow)
+        except (RecursionError, TypeError, ValueError) as exc:
+            raise EngineLimit(f"workflow data cannot be stored: {str(exc)[:200]}",
+                              _last_element(workflow)) from None
+        size = len(text.encode("utf-8"))
+        if size > self.limits.max_data:
+            raise EngineLimit(f"workflow data is {size} bytes serialized, over {self.limits.max_data}",
+                              _last_element(workflow))
+        return text
 
     @staticmethod
     def snapshot(workflow: BpmnWorkflow) -> Snapshot:
@@ -124,3 +140,12 @@ class Engine:
                     snap.timers.append((str(task.id), spec.name, TimerEventDefinition.get_datetime(due)))
         return snap
 
+
+
+def _last_element(workflow: BpmnWorkflow) -> str | None:
+    """The element that ran last: where an oversized state most likely came from."""
+    done = workflow.get_tasks(state=TaskState.COMPLETED)
+    if not done:
+        return None
+    spec = max(done, key=lambda t: t.last_state_change).task_spec
+    return spec.bpmn_id or spec.name

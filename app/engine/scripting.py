@@ -31,7 +31,9 @@ from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_seque
                                      guarded_unpack_sequence)
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from app.engine.limits import EngineLimit, timer_too_long
 from app.engine.script_check import (ATTRS_BY_TYPE, FORBIDDEN_NAMES, MAX_STR_LEN, ScriptError,
                                      check_source, compile_checked, guarded_binop)
 
@@ -258,11 +260,14 @@ class _Budget:
         }
 
 
-def _check_data(values, limit: int = MAX_DATA_NODES, plain: bool = True) -> None:
+def _check_data(values, limit: int = MAX_DATA_NODES, plain: bool = True,
+                max_bytes: int | None = None) -> None:
     """Count what a script leaves behind as a tree, so aliasing (``x = [x, x]`` repeated)
     cannot hand an exponentially large value to the serializer (stops at ``limit``); with
-    ``plain``, refuse non-data (iterators, ranges, types) rather than fail at save time."""
-    stack, count = list(values), 0
+    ``plain``, refuse non-data (iterators, ranges, types) rather than fail at save time, and
+    refuse dict keys JSON cannot hold (tuples). ``max_bytes`` bounds the text it holds (the
+    case's whole serialized state has the same bound, ``DSF_MAX_CASE_DATA``)."""
+    stack, count, size = list(values), 0, 0
     while stack:
         value = stack.pop()
         count += 1
@@ -270,7 +275,13 @@ def _check_data(values, limit: int = MAX_DATA_NODES, plain: bool = True) -> None
             raise ScriptError(f"script result too large (more than {limit} values)")
         if plain and not isinstance(value, DATA_TYPES):
             raise ScriptError(f"a {type(value).__name__} cannot be stored in task data")
+        if isinstance(value, (str, bytes)):
+            size += len(value)
+            if max_bytes is not None and size > max_bytes:
+                raise EngineLimit(f"script result holds more than {max_bytes} bytes of text")
         if isinstance(value, dict):
+            if plain and any(not isinstance(k, (str, int, float, bool, type(None))) for k in value):
+                raise ScriptError("task data keys must be text or numbers")
             stack.extend(value.keys())
             stack.extend(value.values())
         elif isinstance(value, (list, tuple, set, frozenset)):
@@ -305,13 +316,15 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     (values the script mutated in place excepted).
     """
 
-    def __init__(self, helpers: dict | None = None, max_steps: int = DEFAULT_MAX_STEPS):
+    def __init__(self, helpers: dict | None = None, max_steps: int = DEFAULT_MAX_STEPS,
+                 max_data: int | None = None):
         helpers = dict(helpers or {})
         for name in helpers:
             if not name.isidentifier() or name.startswith("_") or name in FORBIDDEN_NAMES:
                 raise ValueError(f"helper name not allowed: {name!r}")
         super().__init__(helpers)
         self.max_steps = max_steps
+        self.max_data = max_data
         self._reserved = frozenset(helpers) | _GUARD_NAMES | {"__builtins__"}
 
     def evaluate(self, expression, context, external_context=None):
@@ -319,7 +332,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         namespace = self._namespace(context, external_context or {})
         with _located():
             result = eval(code, namespace)
-            _check_data([result], plain=False)
+            _check_data([result], plain=False, max_bytes=self.max_data)
         return result
 
     def execute(self, script, context, external_context=None):
@@ -331,7 +344,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             exec(code, namespace)
             results = {k: v for k, v in namespace.items()
                        if k not in self._reserved and k not in external and not callable(v)}
-            _check_data(results.values())
+            _check_data(results.values(), max_bytes=self.max_data)
         context.clear()
         context.update(results)
         return True
@@ -356,8 +369,19 @@ class RestrictedScriptEngine(PythonScriptEngine):
     def validate(self, expression):
         check_source(expression, "eval")
 
+    def evaluate(self, task, expression, external_context=None):
+        """As SpiffWorkflow, but a timer's text is checked before SpiffWorkflow parses it
+        (it counts a duration's months one by one: "P200000Y" would hold the worker)."""
+        result = super().evaluate(task, expression, external_context)
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) and definition.expression == expression:
+            problem = timer_too_long(result)
+            if problem:
+                raise EngineLimit(problem, task.task_spec.bpmn_id or task.task_spec.name)
+        return result
 
-def restricted_script_engine(helpers: dict | None = None,
-                             max_steps: int = DEFAULT_MAX_STEPS) -> PythonScriptEngine:
+
+def restricted_script_engine(helpers: dict | None = None, max_steps: int = DEFAULT_MAX_STEPS,
+                             max_data: int | None = None) -> PythonScriptEngine:
     """The script engine every workflow of the service runs with."""
-    return RestrictedScriptEngine(environment=RestrictedEnvironment(helpers, max_steps))
+    return RestrictedScriptEngine(environment=RestrictedEnvironment(helpers, max_steps, max_data))

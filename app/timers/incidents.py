@@ -1,4 +1,5 @@
-"""Incidents: timer jobs that failed MAX_ATTEMPTS times and wait for an operator.
+"""Incidents: timer jobs that failed MAX_ATTEMPTS times and wait for an operator, and tasks
+no one can work (``no_handler``), kept as incident rows of the same table so admins see both.
 
 Retrying puts the job back to ``waiting`` with its attempts reset, so the runner fires it at
 its next tick (its due time has passed) with the full retry budget again.
@@ -8,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.cases.uow import UnitOfWork
-from app.errors import conflict, not_found
+from app.errors import conflict, invalid, not_found
 from app.extensions import db
 from app.models import Case, TimerJob
+from app.models.types import new_id
 
 
 def open_incidents():
@@ -31,3 +33,35 @@ def retry(job_id: str, actor: str) -> TimerJob:
         job.state, job.attempts = "waiting", 0
         job.lock_owner = job.lock_expires_at = None
     return job
+
+
+def unworkable(uow, case: Case, lane: str | None) -> str | None:
+    """Why no one can work a task in ``lane`` of ``case`` (None: someone can): the lane has
+    no department for this case, or that department has no active user with the lane's role."""
+    from app.cases.lanes import LANE_ROLES, PERSONAL_LANES
+    from app.models import User
+
+    if lane is None or lane in PERSONAL_LANES:
+        return None
+    department = uow.department(case.lanes.get(lane))
+    if department is None:
+        return f"no department for lane {lane}"
+    role = LANE_ROLES.get(lane, "admin")
+    users = db.session.scalars(select(User).where(User.department_id == department.id))
+    if not any(u.has_role(role) and not u.disabled for u in users):
+        return f"no active user with role {role} in {department.code} for lane {lane}"
+    return None
+
+
+def check_handler(uow, case: Case, spiff_task_id: str, element: str, lane: str | None, new: bool) -> None:
+    """A task nobody can work: refused at filing (422 ``no_handler`` naming the lane), raised
+    as an incident (GET /incidents) when a running case reaches it, so an admin sees it."""
+    problem = unworkable(uow, case, lane)
+    if problem is None:
+        return
+    if new:
+        raise invalid("no_handler", {"lane": lane, "element": element, "problem": problem}, lane=lane)
+    job = TimerJob(id=new_id(), case_id=case.id, spiff_task_id=spiff_task_id, element=element, due_at=uow.now,
+                   state="incident", attempts=0, last_error=f"no_handler: {problem}")
+    db.session.add(job)
+    uow.record(case, "incident_raised", element, {"job": job.id, "lane": lane, "error": job.last_error})

@@ -47,12 +47,21 @@ def install(app: Flask) -> None:
         app.config["SESSION_COOKIE_NAME"] = "dsf_session"
     _shared_secret(app)
     csrf.init_app(app)
+    app.after_request(_api_security_headers)
 
 
 @bp.before_request
 def _check_csrf():
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
+
+
+def _api_security_headers(response):
+    """The API (and its docs page, whose scripts and styles are served from here) carries
+    the pages' headers too: JSON read in a frame or sniffed as HTML is as harmful as a page."""
+    if request.path.startswith("/api/"):
+        return _security_headers(response)
+    return response
 
 
 @bp.after_request
