@@ -26,7 +26,7 @@ def _faults_url() -> str | None:
 @pytest.mark.skipif(_faults_url() is None, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 def test_killed_workers_lose_and_duplicate_nothing():
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "faults.py"), "--commands", "80",
-                           "--kill-every", "0.7", "--time-limit", "150", "--database-url", _faults_url()],
+                           "--kill-every", "0.3", "--time-limit", "150", "--database-url", _faults_url()],
                           cwd=ROOT, capture_output=True, text=True, timeout=400)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
