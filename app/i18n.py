@@ -56,6 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
                                "Give a request id (case) or a date range (from/to)"),
     "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
+    # -- regulatory
+    "purchase_government_only": ("只有政务部门可以报批购买社会数据(办法第十三条)",
+                                 "Only government departments may file a social-data purchase (Art. 13)"),
+
 }
 
 

@@ -61,6 +61,10 @@ FORMS: dict[str, dict] = {
     "provider_review": _decision("approve", "refuse", negative="refuse", extra={"conditions": _TEXT}),
     "green_review": _decision("approve", "refuse", negative="refuse"),
     "dispatch_feedback": _decision("can_aggregate", "cannot", negative="cannot"),
+    # 绿色通道: the provider's answer is the Art. 21 answer — agree with its conditions of use
+    # (答复意见), or disagree with reasons.
+    "green_feedback": {**_decision("agree", "disagree", negative="disagree", extra={"conditions": _REASON}),
+                       "allOf": [_when("decision", "agree", "conditions")]},
     "extension_approval": _decision("approve", "refuse", negative="refuse"),
     "purchase_review": _decision("approve", "refuse", negative="refuse"),
     "aggregation": {"type": "object", "properties": {"done": {"const": True}, "note": _TEXT},
