@@ -59,6 +59,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- regulatory
     "purchase_government_only": ("只有政务部门可以报批购买社会数据(办法第十三条)",
                                  "Only government departments may file a social-data purchase (Art. 13)"),
+    "receipt_day_too_late": ("收到之日不得晚于确认期限 {latest}", "The day of receipt cannot be later than the confirmation deadline {latest}"),
+    "extension_too_late": ("答复期限({due_date})已届满,不能再延长;逾期记录保留",
+                           "The reply deadline ({due_date}) has passed: it can no longer be extended, the breach stays"),
+    "notify_receipt_overdue": ("行政机关未在 {due_date} 前确认收到您的申请,已转大数据主管部门督办",
+                               "The agency did not confirm receipt of your application by {due_date}; the authority has been alerted"),
+    "notify_reply_overdue": ("答复期限 {due_date} 已届满,已转大数据主管部门督办",
+                             "The reply deadline {due_date} has passed; the authority has been alerted"),
+    "notify_longer_period": ("因申请明显超过合理范围,答复期限延长 {days} 个工作日至 {due_date}:{reason}",
+                             "Your application exceeds a reasonable scope: the reply is due {days} working days later, on {due_date}: {reason}"),
 
 }
 

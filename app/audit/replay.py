@@ -40,7 +40,8 @@ from app.services import engine, timezone
 from app.sla.timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
-OUTPUTS = ("task_created", "task_cancelled", "resource_aggregated", "case_decided", "applicant_notified")
+OUTPUTS = ("task_created", "task_cancelled", "resource_aggregated", "case_decided", "applicant_notified",
+           "party_notified")
 
 
 @dataclass
