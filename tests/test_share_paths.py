@@ -79,7 +79,7 @@ def test_green_channel_approved_feedback_in_one_working_day(api):
     after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
     assert _sla(after, "green_review")["state"] == "met"
     assert api.task_of(after, "green_feedback")["due_date"] == "2026-03-03"
-    done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "agree", "conditions": "仅限防汛处置"})
+    done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "approve", "conditions": "仅限防汛处置"})
     assert done["status"] == "granted" and done["outcome"]["decision"] == "green_channel"
     assert done["outcome"]["conditions"] == "仅限防汛处置"
 
@@ -89,7 +89,7 @@ def test_green_channel_with_aggregation_in_five_working_days(api):
     case = _green(api, "SCJG-XY-002")
     after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
     assert api.task_of(after, "green_feedback")["due_date"] == "2026-05-06"
-    after = _complete(api, case, "green_feedback", "scjg_liu", {"decision": "agree", "conditions": "用于防汛"})
+    after = _complete(api, case, "green_feedback", "scjg_liu", {"decision": "approve", "conditions": "用于防汛"})
     assert api.task_of(after, "aggregation")["due_date"] == "2026-05-11"  # 6,7,8,9(Sat),11
     done = _complete(api, case, "aggregation", "scjg_liu", {"done": True})
     assert done["status"] == "granted"
@@ -147,11 +147,11 @@ def test_green_channel_answer_is_the_art21_answer_agree_needs_conditions_disagre
     assert api.task_of(case, "green_review")["due_date"] == "2026-10-08"
     after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
     assert api.task_of(after, "green_feedback")["due_date"] == "2026-10-08"
-    for body, code in (({"decision": "agree"}, "validation_error"), ({"decision": "disagree"}, "reason_required"),
+    for body, code in (({"decision": "approve"}, "validation_error"), ({"decision": "refuse"}, "reason_required"),
                        ({"decision": "can_aggregate"}, "validation_error")):
         err = _complete(api, case, "green_feedback", "ga_wang", body, 422)
         assert err["error"]["code"] == code
-    done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "disagree", "reason": "涉及侦查秘密"})
+    done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "refuse", "reason": "涉及侦查秘密"})
     assert done["status"] == "refused" and done["outcome"]["decision"] == "green_refused"
     assert done["outcome"]["reason"] == "涉及侦查秘密" and done["open_tasks"] == []
     consistent(api, case["id"])

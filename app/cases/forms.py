@@ -80,8 +80,8 @@ FORMS: dict[str, dict] = {
     "dispatch_feedback": _decision("can_aggregate", "cannot", negative="cannot"),
     # 绿色通道: the provider's answer is the Art. 21 answer — agree with its conditions of use
     # (答复意见), or disagree with reasons.
-    "green_feedback": {**_decision("agree", "disagree", negative="disagree", extra={"conditions": _REASON}),
-                       "allOf": [_when("decision", "agree", "conditions")]},
+    "green_feedback": {**_decision("approve", "refuse", negative="refuse", extra={"conditions": _REASON}),
+                       "allOf": [_when("decision", "approve", "conditions")]},
     "extension_approval": _decision("approve", "refuse", negative="refuse"),
     "purchase_review": _decision("approve", "refuse", negative="refuse"),
     "aggregation": {"type": "object", "properties": {"done": {"const": True}, "note": _TEXT},

@@ -27,6 +27,7 @@ EVENTS = {
     "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
+    "party_notified": _l("书面告知第三方"),
 }
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
@@ -35,8 +36,9 @@ FIELDS = {
     "received_on": _l("收到申请之日"), "action": _l("处理方式"), "reply_type": _l("答复类型"),
     "content": _l("答复内容"), "agency": _l("负责该信息的机关"), "items": _l("需补正的事项"),
     "third_party": _l("第三方"), "supplement_days": _l("补正期限(工作日)"),
-    "extension_days": _l("延长期限(工作日,不超过 20)"), "opinion": _l("第三方意见"),
+    "extension_days": _l("延长期限(工作日;延期不超过 20)"), "opinion": _l("第三方意见"),
     "description": _l("补正内容"), "resolution": _l("协调结果"),
+    "proper_channel": _l("应通过的渠道"), "good_reason": _l("逾期的正当理由"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -46,9 +48,14 @@ CHOICES = {
     "already_public": _l("已主动公开"), "disclosed": _l("予以公开"),
     "partially_disclosed": _l("部分公开"), "not_disclosed": _l("不予公开"), "not_exist": _l("信息不存在"),
     "not_our_agency": _l("非本机关负责"), "duplicate": _l("重复申请"), "special_law": _l("适用其他法律规定"),
+    "consult_agency": _l("征求其他机关意见"), "longer_period": _l("确定延迟答复的合理期限"),
+    "not_processed": _l("不予处理(申请明显超过合理范围)"), "no_new_processing": _l("需加工分析,不予提供"),
+    "not_gior": _l("不属于政府信息公开申请"), "accept": _l("理由正当,重新受理"),
 }
 DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
-             "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正")}
+             "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正"),
+             "green_refused": _l("绿色通道不同意共享"), "reopened": _l("重新受理"),
+             "late_supplement_refused": _l("逾期补正理由不正当")}
 
 
 def label(table: dict, code) -> str:
