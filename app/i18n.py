@@ -66,6 +66,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "The agency did not confirm receipt of your application by {due_date}; the authority has been alerted"),
     "notify_reply_overdue": ("答复期限 {due_date} 已届满,已转大数据主管部门督办",
                              "The reply deadline {due_date} has passed; the authority has been alerted"),
+    "objection_government_only": ("只有政务部门可以提出数据校核异议", "Only government departments may file a data-quality objection"),
+    "objection_own_resource": ("不能对本单位提供的数据提出异议", "A unit cannot object to data it provides itself"),
+    "not_refused": ("只有被拒绝的共享申请可以提请协调", "Only a refused share request can be taken to coordination"),
+    "already_coordinated": ("该申请已提请过协调", "This request has already been taken to coordination"),
+    "notify_objection_verified": ("提供单位已完成校核({result}):{explanation}", "The provider has verified the data ({result}): {explanation}"),
+    "notify_review_reopened": ("经协调,提供单位须在 {due_date} 前重新答复:{reason}",
+                               "After coordination the provider must answer again by {due_date}: {reason}"),
     "notify_longer_period": ("因申请明显超过合理范围,答复期限延长 {days} 个工作日至 {due_date}:{reason}",
                              "Your application exceeds a reasonable scope: the reply is due {days} working days later, on {due_date}: {reason}"),
 

@@ -46,6 +46,8 @@ BODIES = {
                                                 "purpose": "x", "budget_yuan": "100.00"}},
     "requests.supplement": {"json": {"description": "补充说明"}},
     "tasks.complete": {"json": {"decision": "approve"}},
+    "regulatory.file_objection": {"json": {"resource": "GA-HJ-001", "description": "审计员尝试提出异议"}},
+    "regulatory.coordinate": {"json": {"reason": "审计员尝试提请协调"}},
     "catalog.create": {"json": {"code": "AUD-001", "name": "x", "provider": "DY-GA", "share_type": "unconditional"}},
     "catalog.patch": {"json": {"name": "审计员改名"}},
     "catalog.emergency": {"json": {"share_type": "unconditional", "until": "2026-12-31", "reason": "x"}},

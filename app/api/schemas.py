@@ -1,6 +1,7 @@
 """Marshmallow schemas: request bodies are validated with them, responses documented by them."""
 from marshmallow import Schema, fields, validate
 
+from app.models.case import KINDS as CASE_KINDS
 from app.models.catalog import OPEN_TYPES, SHARE_TYPES
 from app.models.identity import DEPARTMENT_KINDS, ROLES
 
@@ -152,7 +153,7 @@ class PurchaseRequestIn(Schema):
 
 
 class RequestFilter(PageArgs):
-    kind = fields.String(validate=validate.OneOf(("share", "open_data", "purchase")))
+    kind = fields.String(validate=validate.OneOf(CASE_KINDS))
     status = fields.String(validate=validate.OneOf(
         ("pending", "granted", "refused", "abandoned", "withdrawn", "completed")))
 
@@ -231,7 +232,7 @@ RequestList = page_of(RequestOut, "RequestList")
 class TaskFilter(PageArgs):
     assigned = fields.String(validate=validate.OneOf(("me", "unassigned")))
     overdue = fields.Boolean()
-    kind = fields.String(validate=validate.OneOf(("share", "open_data", "purchase")))
+    kind = fields.String(validate=validate.OneOf(CASE_KINDS))
     request = fields.String(validate=validate.Length(max=64))
 
 

@@ -101,6 +101,19 @@ FORMS: dict[str, dict] = {
     "late_supplement": {"type": "object", "properties": {"description": _REASON, "good_reason": _REASON},
                         "required": ["description", "good_reason"], "additionalProperties": False},
     "accept_late_supplement": _decision("accept", "refuse", negative="refuse"),
+    # 数据校核异议 (Art. 18) and its coordination (Art. 23 ¶1)
+    "provider_verification": {"type": "object", "properties": {"result": {"enum": ["corrected", "no_error"]},
+                                                               "explanation": _REASON},
+                              "required": ["result", "explanation"], "additionalProperties": False},
+    "objector_review": _decision("accept", "coordinate", negative="coordinate"),
+    "coordinate_objection": {"type": "object",
+                             "properties": {"finding": {"enum": ["verification_upheld", "correction_ordered"]},
+                                            "resolution": _REASON},
+                             "required": ["finding", "resolution"], "additionalProperties": False},
+    "supervise_verification": _RESOLUTION,
+    "coordinate_refusal": {"type": "object", "properties": {"conclusion": {"enum": ["uphold", "reopen"]},
+                                                            "resolution": _REASON},
+                           "required": ["conclusion", "resolution"], "additionalProperties": False},
 }
 _ANY = {"type": "object", "additionalProperties": True}
 # Fields a model's scripts may read after the task: absent optional ones become None.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据")}
+KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据"),
+         "objection": _l("数据校核异议"), "coordination": _l("共享争议协调")}
 STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
             "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结")}
 TASK_STATES = {"open": _l("待办理"), "completed": _l("已办结"), "cancelled": _l("已取消")}
