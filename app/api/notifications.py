@@ -13,7 +13,8 @@ blp = Blueprint("notifications", __name__, description="通知 Notifications")
 class Notification(Schema):
     id = fields.String()
     kind = fields.String(metadata={"enum": ["decision", "supplement_requested", "deadline_extended",
-                                            "new_task", "deadline_near"]})
+                                            "new_task", "deadline_near", "receipt_overdue", "reply_overdue",
+                                            "longer_period", "objection_verified", "review_reopened"]})
     request_id = fields.String()
     at = fields.String()
     message = fields.String()
