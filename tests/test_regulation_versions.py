@@ -18,7 +18,8 @@ def _regulations(api, key):
     return regulations.cited(definitions.latest(key))
 
 
-@pytest.mark.parametrize("key", ["share_request", "open_data_request", "purchase_request"])
+@pytest.mark.parametrize("key", ["share_request", "open_data_request", "purchase_request", "objection",
+                                 "coordination"])
 def test_every_model_names_the_measures_it_encodes(api, key):
     assert MEASURES in _regulations(api, key)
 
@@ -46,7 +47,8 @@ def test_dashboard_and_process_page_warn_after_the_validity_ended(demo, api):
     api.set_clock(at(2026, 11, 21, 9))
     page = Pages(demo, "auditor").text("/dashboard")
     assert "regulation-lapsed" in page and "东政办发〔2021〕26号" in page and "2026-11-20" in page
-    assert page.count("东营市公共数据管理办法》(东政办发") == 3  # each of the three models
+    for process in ("共享申请", "依申请开放", "购买社会数据", "数据校核异议", "共享争议协调"):
+        assert f"{process}(v1)依据的《东营市公共数据管理办法》(东政办发〔2021〕26号)" in page
     admin = Pages(demo, "admin").text("/admin/processes")
     assert "regulation-lapsed" in admin and "依申请开放(v1)" in admin
     assert "中华人民共和国国务院令第711号" in admin  # cited, not lapsed
@@ -55,7 +57,7 @@ def test_dashboard_and_process_page_warn_after_the_validity_ended(demo, api):
 
 def test_a_renewed_model_clears_the_warning(demo, api):
     api.set_clock(at(2026, 12, 4, 9))
-    for key in ("share_request", "open_data_request", "purchase_request"):
+    for key in ("share_request", "open_data_request", "purchase_request", "objection", "coordination"):
         xml = (ROOT / "bpmn" / f"{key}.bpmn").read_text(encoding="utf-8").replace(
             'validUntil="2026-11-20"', 'validUntil="2031-11-20"')
         api.ok("POST", "/process-definitions", "admin", 201, data=xml.encode("utf-8"), content_type="application/xml")
