@@ -2,25 +2,14 @@
 the testing clock across National Day (10-01..10-07 off) and its make-up Saturday 10-10."""
 import pytest
 
-from tests.support import at
+from tests.support import at, sla
 
 
 def _case(api, case_id):
     return api.ok("GET", f"/requests/{case_id}", "auditor")
 
 
-def _complete(api, case_id, key, user, body, status=200):
-    task = api.task_of(_case(api, case_id), key)
-    return api.ok("POST", f"/tasks/{task['id']}/complete", user, status, json=body)
 
-
-def _sla(case, key):
-    return next(s for s in case["sla"] if s["key"] == key)
-
-
-def _consistent(api, case_id):
-    body = api.ok("POST", f"/requests/{case_id}/replay", "auditor")
-    assert body["consistent"] is True, body["divergence"]
 
 
 def _object(api):
@@ -36,32 +25,32 @@ def test_objection_goes_to_the_provider_due_in_five_working_days_and_is_accepted
     assert case["kind"] == "objection" and case["status"] == "pending"
     task = api.task_of(case, "provider_verification")
     assert (task["department"], task["due_date"]) == ("DY-GA", "2026-10-10")  # a make-up Saturday
-    err = _complete(api, case["id"], "provider_verification", "ga_wang", {"result": "corrected"}, 422)
+    err = api.complete(case["id"], "provider_verification", "ga_wang", {"result": "corrected"}, 422)
     assert "explanation" in err["error"]["details"]
-    after = _complete(api, case["id"], "provider_verification", "ga_wang",
+    after = api.complete(case["id"], "provider_verification", "ga_wang",
                       {"result": "corrected", "explanation": "已按户籍系统更正 12 条记录"})
-    assert _sla(after, "verification")["state"] == "met"
+    assert sla(after, "verification")["state"] == "met"
     assert api.task_of(after, "objector_review")["department"] == "DY-ZRZY"
     notes = [n for n in api.ok("GET", "/notifications", "zrzy_sun")["items"] if n["kind"] == "objection_verified"]
     assert notes[0]["data"]["explanation"] == "已按户籍系统更正 12 条记录"
-    done = _complete(api, case["id"], "objector_review", "zrzy_sun", {"decision": "accept"})
+    done = api.complete(case["id"], "objector_review", "zrzy_sun", {"decision": "accept"})
     assert done["status"] == "completed" and done["outcome"]["decision"] == "corrected"
     assert done["outcome"]["reason"] == "已按户籍系统更正 12 条记录" and done["open_tasks"] == []
-    _consistent(api, case["id"])
+    api.assert_replays(case["id"])
 
 
 def test_objector_asks_the_authority_to_coordinate_with_reasons(api):
     case = _object(api)
-    _complete(api, case["id"], "provider_verification", "ga_wang", {"result": "no_error", "explanation": "数据无误"})
-    err = _complete(api, case["id"], "objector_review", "zrzy_sun", {"decision": "coordinate"}, 422)
+    api.complete(case["id"], "provider_verification", "ga_wang", {"result": "no_error", "explanation": "数据无误"})
+    err = api.complete(case["id"], "objector_review", "zrzy_sun", {"decision": "coordinate"}, 422)
     assert err["error"]["code"] == "reason_required"
-    after = _complete(api, case["id"], "objector_review", "zrzy_sun",
+    after = api.complete(case["id"], "objector_review", "zrzy_sun",
                       {"decision": "coordinate", "reason": "现场核查与数据不符"})
     assert api.task_of(after, "coordinate_objection")["department"] == "DY-DSJ"
-    done = _complete(api, case["id"], "coordinate_objection", "dsj_li",
+    done = api.complete(case["id"], "coordinate_objection", "dsj_li",
                      {"finding": "correction_ordered", "resolution": "责成公安局五日内复核更正"})
     assert done["status"] == "completed" and done["outcome"]["decision"] == "correction_ordered"
-    _consistent(api, case["id"])
+    api.assert_replays(case["id"])
 
 
 def test_verification_timeout_escalates_and_decides_nothing(api):
@@ -72,22 +61,22 @@ def test_verification_timeout_escalates_and_decides_nothing(api):
     assert api.run_timers() == 1
     late = _case(api, case["id"])
     assert late["status"] == "pending" and late["outcome"] is None
-    assert _sla(late, "verification")["state"] == "breached"
+    assert sla(late, "verification")["state"] == "breached"
     assert {t["task_key"]: t["department"] for t in late["open_tasks"]} == {
         "provider_verification": "DY-GA", "supervise_verification": "DY-DSJ"}
-    _consistent(api, case["id"])
+    api.assert_replays(case["id"])
 
 
 def test_objector_silence_closes_on_the_verification_result(api):
     case = _object(api)
-    _complete(api, case["id"], "provider_verification", "ga_wang", {"result": "no_error", "explanation": "数据无误"})
+    api.complete(case["id"], "provider_verification", "ga_wang", {"result": "no_error", "explanation": "数据无误"})
     assert api.task_of(_case(api, case["id"]), "objector_review")["due_date"] == "2026-10-16"  # 10 WD, local
     api.set_clock(at(2026, 10, 17, 0, 0, 1))
     assert api.run_timers() == 1
     done = _case(api, case["id"])
     assert done["status"] == "completed" and done["outcome"]["decision"] == "no_error"
-    assert _sla(done, "objector_answer")["state"] == "breached" and done["open_tasks"] == []
-    _consistent(api, case["id"])
+    assert sla(done, "objector_answer")["state"] == "breached" and done["open_tasks"] == []
+    api.assert_replays(case["id"])
 
 
 def test_who_may_object(api):
@@ -122,30 +111,30 @@ def test_coordination_upheld_keeps_the_refusal(api):
     assert coord["kind"] == "coordination" and coord["status"] == "pending"
     task = api.task_of(coord, "coordinate_refusal")
     assert (task["department"], task["due_date"]) == ("DY-DSJ", "2026-10-16")  # 10 WD, local; 10-10 worked
-    err = _complete(api, coord["id"], "coordinate_refusal", "dsj_li", {"conclusion": "uphold"}, 422)
+    err = api.complete(coord["id"], "coordinate_refusal", "dsj_li", {"conclusion": "uphold"}, 422)
     assert "resolution" in err["error"]["details"]
-    done = _complete(api, coord["id"], "coordinate_refusal", "dsj_li",
+    done = api.complete(coord["id"], "coordinate_refusal", "dsj_li",
                      {"conclusion": "uphold", "resolution": "提供单位理由充分"})
     assert done["status"] == "refused" and done["outcome"]["decision"] == "coordination_upheld"
     assert _case(api, refused["id"])["status"] == "refused"
     err = api.ok("POST", f"/requests/{refused['id']}/coordinate", "zrzy_sun", 409, json={"reason": "再次"})
     assert err["error"]["code"] == "already_coordinated"
-    _consistent(api, coord["id"])
+    api.assert_replays(coord["id"])
 
 
 def test_coordination_overturns_only_by_a_reasoned_decision_and_the_provider_answers_again(api):
     refused = _refused(api)
     coord = api.ok("POST", f"/requests/{refused['id']}/coordinate", "zrzy_sun", json={"reason": "防汛急需"})
     api.set_clock(at(2026, 10, 9, 9))
-    after = _complete(api, coord["id"], "coordinate_refusal", "dsj_li",
+    after = api.complete(coord["id"], "coordinate_refusal", "dsj_li",
                       {"conclusion": "reopen", "resolution": "申请符合共享条件,请重新答复"})
     assert after["status"] == "pending"
     review = api.task_of(after, "provider_review")
     assert (review["department"], review["due_date"]) == ("DY-GA", "2026-10-22")  # 10 WD from 10-09
     assert any(n["kind"] == "review_reopened" for n in api.ok("GET", "/notifications", "zrzy_sun")["items"])
-    done = _complete(api, coord["id"], "provider_review", "ga_wang", {"decision": "approve", "conditions": "仅限防汛"})
+    done = api.complete(coord["id"], "provider_review", "ga_wang", {"decision": "approve", "conditions": "仅限防汛"})
     assert done["status"] == "granted" and done["outcome"]["conditions"] == "仅限防汛"
-    _consistent(api, coord["id"])
+    api.assert_replays(coord["id"])
 
 
 def test_coordination_and_reopened_review_timeouts_never_grant(api):
@@ -154,15 +143,15 @@ def test_coordination_and_reopened_review_timeouts_never_grant(api):
     api.set_clock(at(2026, 10, 17, 0, 0, 1))
     assert api.run_timers() == 1
     late = _case(api, coord["id"])
-    assert late["status"] == "pending" and _sla(late, "coordinate_refusal")["state"] == "breached"
+    assert late["status"] == "pending" and sla(late, "coordinate_refusal")["state"] == "breached"
     assert [t["task_key"] for t in late["open_tasks"]] == ["coordinate_refusal"]
-    _complete(api, coord["id"], "coordinate_refusal", "dsj_li", {"conclusion": "reopen", "resolution": "请重新答复"})
+    api.complete(coord["id"], "coordinate_refusal", "dsj_li", {"conclusion": "reopen", "resolution": "请重新答复"})
     api.set_clock(at(2026, 11, 1, 0, 0, 1))  # 10 WD after 10-17 is 10-30
     assert api.run_timers() == 1
     late = _case(api, coord["id"])
-    assert late["status"] == "pending" and _sla(late, "provider_review")["state"] == "breached"
+    assert late["status"] == "pending" and sla(late, "provider_review")["state"] == "breached"
     assert [t["task_key"] for t in late["open_tasks"]] == ["provider_review"]
-    _consistent(api, coord["id"])
+    api.assert_replays(coord["id"])
 
 
 def test_only_a_refused_share_request_of_ones_own_department(api):

@@ -11,11 +11,6 @@ def _sla(case, key):
     return next(s for s in case["sla"] if s["key"] == key)
 
 
-def consistent(api, case_id):
-    body = api.ok("POST", f"/requests/{case_id}/replay", "auditor")
-    assert body["consistent"] is True, body["divergence"]
-
-
 def test_dispatch_of_an_unconditional_resource_not_on_the_platform(api):
     case = api.share("zrzy_sun", "GS-YS-001")  # Mon 2026-03-02, provider DY-GS, not aggregated
     assert case["status"] == "pending"
@@ -154,7 +149,7 @@ def test_green_channel_answer_is_the_art21_answer_agree_needs_conditions_disagre
     done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "refuse", "reason": "涉及侦查秘密"})
     assert done["status"] == "refused" and done["outcome"]["decision"] == "green_refused"
     assert done["outcome"]["reason"] == "涉及侦查秘密" and done["open_tasks"] == []
-    consistent(api, case["id"])
+    api.assert_replays(case["id"])
 
 
 def test_green_review_timeout_never_grants_it_continues_on_the_normal_path(api):
@@ -168,7 +163,7 @@ def test_green_review_timeout_never_grants_it_continues_on_the_normal_path(api):
     assert late["status"] == "pending" and _sla(late, "green_review")["state"] == "breached"
     assert [t["task_key"] for t in late["open_tasks"]] == ["provider_review"]
     assert api.task_of(late, "provider_review")["due_date"] == "2026-10-22"  # 10 WD from 10-09, 10-10 worked
-    consistent(api, case["id"])
+    api.assert_replays(case["id"])
 
 
 def test_green_feedback_timeout_escalates_and_never_grants(api):
@@ -180,4 +175,4 @@ def test_green_feedback_timeout_escalates_and_never_grants(api):
     late = api.ok("GET", f"/requests/{case['id']}", "auditor")
     assert late["status"] == "pending" and _sla(late, "dispatch_feedback")["state"] == "breached"
     assert {t["task_key"] for t in late["open_tasks"]} == {"green_feedback", "coordinate_overdue"}
-    consistent(api, case["id"])
+    api.assert_replays(case["id"])
