@@ -40,6 +40,8 @@ FIELDS = {
     "extension_days": _l("延长期限(工作日;延期不超过 20)"), "opinion": _l("第三方意见"),
     "description": _l("补正内容"), "resolution": _l("协调结果"),
     "proper_channel": _l("应通过的渠道"), "good_reason": _l("逾期的正当理由"),
+    "result": _l("校核结果"), "explanation": _l("更正情况或说明"), "finding": _l("协调结论"),
+    "conclusion": _l("协调结论"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -52,11 +54,15 @@ CHOICES = {
     "consult_agency": _l("征求其他机关意见"), "longer_period": _l("确定延迟答复的合理期限"),
     "not_processed": _l("不予处理(申请明显超过合理范围)"), "no_new_processing": _l("需加工分析,不予提供"),
     "not_gior": _l("不属于政府信息公开申请"), "accept": _l("理由正当,重新受理"),
+    "corrected": _l("已更正"), "no_error": _l("经核实无误"), "coordinate": _l("提请协调"),
+    "verification_upheld": _l("维持校核结果"), "correction_ordered": _l("责成更正"),
+    "uphold": _l("维持不予共享"), "reopen": _l("推翻,由提供单位重新答复"),
 }
 DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
              "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正"),
              "green_refused": _l("绿色通道不同意共享"), "reopened": _l("重新受理"),
-             "late_supplement_refused": _l("逾期补正理由不正当")}
+             "late_supplement_refused": _l("逾期补正理由不正当"),
+             "coordination_upheld": _l("协调维持不予共享")}
 
 
 def label(table: dict, code) -> str:

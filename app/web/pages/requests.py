@@ -152,7 +152,7 @@ def case_page(case_id: str):
     user = current_user()
     case = access.case_for_reading(user, case_id)
     tasks = open_tasks(case)
-    supplement = next((t for t in tasks if t.task_key == "applicant_supplement"), None)
+    supplement = next((t for t in tasks if t.task_key in ("applicant_supplement", "late_supplement")), None)
     return render_template("case.html", case=case, facts=case_facts(case), outcome=outcome_facts(case),
                            clocks=clocks(case), tasks=tasks, history=history(case),
                            workable={t.id for t in tasks if access.can_work_task(user, t)},
@@ -182,6 +182,8 @@ def supplement(case_id: str):
     if not description or len(description) > TEXT_MAX:
         flash(_("请填写补正内容。") if not description else _("内容过长"), "error")
         return redirect(url_for("web.case_page", case_id=case_id))
-    open_data.supplement(user, case_id, description)
-    flash(_("补正材料已提交,答复期限自今日起重新计算。"), "info")
+    good_reason = request.form.get("good_reason", "").strip() or None  # only after the period (Art. 30)
+    done = open_data.supplement(user, case_id, description, good_reason)
+    flash(_("补正材料已提交,答复期限自今日起重新计算。") if done.status == "pending"
+          else _("逾期补正已提交,由行政机关审查理由是否正当。"), "info")
     return redirect(url_for("web.case_page", case_id=case_id))
