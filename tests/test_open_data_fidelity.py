@@ -240,3 +240,20 @@ def test_late_supplement_without_a_good_reason_stays_abandoned(api):
     assert done["status"] == "abandoned" and done["outcome"]["decision"] == "late_supplement_refused"
     assert done["open_tasks"] == []
     api.assert_replays(received["id"])
+
+
+def test_in_person_receipt_day_holds_even_where_a_model_asks_to_confirm_it(api):
+    """Cases on a model version that still routes in-person applications through confirm_receipt
+    (as before this change) cannot set a receipt day other than the day submitted."""
+    import pathlib
+
+    xml = (pathlib.Path(__file__).resolve().parents[1] / "bpmn" / "open_data_request.bpmn").read_text(encoding="utf-8")
+    older = xml.replace('channel == "in_person"', 'channel == "no_such_channel"')
+    api.ok("POST", "/process-definitions", "admin", 201, data=older.encode("utf-8"), content_type="application/xml")
+    api.set_clock(at(2026, 4, 30, 16))
+    case = api.ok("POST", "/open-data-requests", "citizen_he", 201, json={**APPLY, "channel": "in_person"})
+    api.set_clock(at(2026, 5, 6, 9))  # after Labour Day
+    err = api.complete(case["id"], "confirm_receipt", PROVIDER, {"received_on": "2026-05-06"}, 422)
+    assert err["error"]["code"] == "receipt_day_too_late" and err["error"]["details"]["latest"] == "2026-04-30"
+    after = api.complete(case["id"], "confirm_receipt", PROVIDER, {})
+    assert sla(after, "open_data_reply")["started_on"] == "2026-04-30"

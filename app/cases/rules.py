@@ -33,9 +33,14 @@ def _clock(case, key: str) -> dict | None:
 def _receipt_day(case, task, user, data, workflow, today) -> dict:
     """Art. 31: online or by post, the day receipt is confirmed — but never later than the
     confirmation deadline (a local 1 WD), so the agency cannot choose when the 20 WD start.
-    (In person there is no such task: the day submitted is the day received.)"""
+    In person the day submitted is the day received (current models have no such task; cases
+    still on an older version do, and may not set another day)."""
     submitted = date.fromisoformat(case.input["submitted_on"])
-    latest = min(today, date.fromisoformat(_clock(case, "receipt")["due_date"]))
+    receipt = _clock(case, "receipt")
+    if case.input["channel"] == "in_person":
+        latest = submitted
+    else:
+        latest = min(today, date.fromisoformat(receipt["due_date"])) if receipt else today
     received = date.fromisoformat(data["received_on"]) if data.get("received_on") else latest
     if not submitted <= received <= today:
         raise invalid("bad_receipt_day", {"received_on": received.isoformat(),
