@@ -53,3 +53,24 @@ def test_a_late_supplement_with_its_good_reason_through_the_case_page(demo, api)
     done = citizen.post(f"/requests/{case['id']}/supplement", {"description": "地址", "good_reason": "住院"})
     assert done.status_code == 302
     assert _task(api, case["id"], "accept_late_supplement")["department"] == "DY-ZRZY"
+
+
+def test_an_objection_is_filed_and_a_refusal_taken_to_coordination_through_the_pages(demo, api):
+    applicant = Pages(demo, "zrzy_sun")
+    assert "数据校核异议" in applicant.text("/requests/new")
+    filed = applicant.post("/requests/new/objection", {"resource": "GA-HJ-001", "description": "地址字段错误"})
+    assert filed.status_code == 302
+    objections = api.ok("GET", "/requests?kind=objection", "auditor")["items"]
+    assert [o["resource"] for o in objections] == ["GA-HJ-001"]
+    own = Pages(demo, "scjg_liu").post("/requests/new/objection", {"resource": "SCJG-XY-002", "description": "x"})
+    assert own.status_code == 422 and "不能对本单位提供的数据提出异议" in own.get_data(as_text=True)
+
+    share = api.share("zrzy_sun", "GA-HJ-001")
+    assert "提请大数据主管部门协调" not in applicant.text(f"/requests/{share['id']}")  # not refused yet
+    api.complete(share["id"], "provider_review", "ga_wang", {"decision": "refuse", "reason": "用途不符"})
+    assert "提请大数据主管部门协调" in applicant.text(f"/requests/{share['id']}")
+    assert "提请大数据主管部门协调" not in Pages(demo, "auditor").text(f"/requests/{share['id']}")
+    asked = applicant.post(f"/requests/{share['id']}/coordinate", {"reason": "属于法定职责"})
+    assert asked.status_code == 302
+    coords = api.ok("GET", "/requests?kind=coordination", "auditor")["items"]
+    assert len(coords) == 1 and asked.headers["Location"].endswith(coords[0]["id"])

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import catalog
-from app.cases import access, open_data, purchase, requests, share
+from app.cases import access, coordination, objection, open_data, purchase, requests, share
 from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
 from app.extensions import db
@@ -24,7 +24,7 @@ from app.web.session import current_user, login_required
 
 PER_PAGE = 50
 # kind -> the role that may file it (API.md "Requests")
-FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen"}
+FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen", "objection": "applicant"}
 TEXT_MAX = 4000
 
 
@@ -143,7 +143,13 @@ def _read_purchase(form):
     return values, errors, purchase.start
 
 
-READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read_purchase}
+def _read_objection(form):
+    values, errors = _texts(form, ("resource", "description"))
+    return values, errors, lambda user, v: objection.start(user, v["resource"], v["description"])
+
+
+READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read_purchase,
+           "objection": _read_objection}
 
 
 @bp.get("/requests/<case_id>")
@@ -157,6 +163,9 @@ def case_page(case_id: str):
                            clocks=clocks(case), tasks=tasks, history=history(case),
                            workable={t.id for t in tasks if access.can_work_task(user, t)},
                            is_applicant=case.applicant_id == user.id,
+                           may_coordinate=(case.kind == "share" and case.status == "refused"
+                                           and user.has_role("applicant") and user.department_id is not None
+                                           and user.department_id == case.department_id),
                            supplement=supplement if case.applicant_id == user.id else None)
 
 
@@ -168,6 +177,19 @@ def withdraw(case_id: str):
     requests.withdraw(user, case_id)
     flash(_("申请已撤回。"), "info")
     return redirect(url_for("web.case_page", case_id=case_id))
+
+
+@bp.post("/requests/<case_id>/coordinate")
+@login_required("applicant")
+def coordinate(case_id: str):
+    """协调 (Art. 23 ¶1): the applicant department asks the authority to coordinate a refusal."""
+    reason = request.form.get("reason", "").strip()
+    if not reason or len(reason) > TEXT_MAX:
+        flash(_("请说明提请协调的理由。") if not reason else _("内容过长"), "error")
+        return redirect(url_for("web.case_page", case_id=case_id))
+    coord = coordination.ask(current_user(), case_id, reason)
+    flash(_("已提请大数据主管部门协调。"), "info")
+    return redirect(url_for("web.case_page", case_id=coord.id))
 
 
 @bp.post("/requests/<case_id>/supplement")
