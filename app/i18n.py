@@ -90,6 +90,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "engine_limit": ("流程超出运行限制:{problem}", "The process went past a limit: {problem}"),
     "no_handler": ("环节「{lane}」无人可办理(未配置部门或无相应角色的在岗人员)",
                    "No one can work the lane \"{lane}\" (no department, or no active user with its role)"),
+    # -- regulatory
+    "purchase_government_only": ("只有政务部门可以报批购买社会数据(办法第十三条)",
+                                 "Only government departments may file a social-data purchase (Art. 13)"),
+    "receipt_day_too_late": ("收到之日不得晚于确认期限 {latest}", "The day of receipt cannot be later than the confirmation deadline {latest}"),
+    "extension_too_late": ("答复期限({due_date})已届满,不能再延长;逾期记录保留",
+                           "The reply deadline ({due_date}) has passed: it can no longer be extended, the breach stays"),
+    "notify_receipt_overdue": ("行政机关未在 {due_date} 前确认收到您的申请,已转大数据主管部门督办",
+                               "The agency did not confirm receipt of your application by {due_date}; the authority has been alerted"),
+    "notify_reply_overdue": ("答复期限 {due_date} 已届满,已转大数据主管部门督办",
+                             "The reply deadline {due_date} has passed; the authority has been alerted"),
+    "objection_government_only": ("只有政务部门可以提出数据校核异议", "Only government departments may file a data-quality objection"),
+    "objection_own_resource": ("不能对本单位提供的数据提出异议", "A unit cannot object to data it provides itself"),
+    "not_refused": ("只有被拒绝的共享申请可以提请协调", "Only a refused share request can be taken to coordination"),
+    "already_coordinated": ("该申请已提请过协调", "This request has already been taken to coordination"),
+    "notify_objection_verified": ("提供单位已完成校核({result}):{explanation}", "The provider has verified the data ({result}): {explanation}"),
+    "notify_review_reopened": ("经协调,提供单位须在 {due_date} 前重新答复:{reason}",
+                               "After coordination the provider must answer again by {due_date}: {reason}"),
+    "notify_longer_period": ("因申请明显超过合理范围,答复期限延长 {days} 个工作日至 {due_date}:{reason}",
+                             "Your application exceeds a reasonable scope: the reply is due {days} working days later, on {due_date}: {reason}"),
+
 }
 
 

@@ -59,6 +59,21 @@ class Api:
     def task_of(self, case: dict, key: str) -> dict:
         return next(t for t in case["open_tasks"] if t["task_key"] == key)
 
+    def complete(self, case_id: str, key: str, user: str, body: dict, status: int = 200) -> dict:
+        """Complete the case's open task ``key`` (found as the auditor sees the case) as ``user``."""
+        task = self.task_of(self.ok("GET", f"/requests/{case_id}", "auditor"), key)
+        return self.ok("POST", f"/tasks/{task['id']}/complete", user, status, json=body)
+
+    def assert_replays(self, case_id: str) -> None:
+        """The auditor's replay of the case reaches exactly the recorded state."""
+        body = self.ok("POST", f"/requests/{case_id}/replay", "auditor")
+        assert body["consistent"] is True, body["divergence"]
+
 
 def at(y, m, d, hh=9, mm=0, ss=0) -> datetime:
     return datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI)
+
+
+def sla(case: dict, key: str) -> dict:
+    """The SLA clock ``key`` of a case as the API shows it."""
+    return next(s for s in case["sla"] if s["key"] == key)

@@ -115,7 +115,7 @@ def _green_channel(api):
     case = api.ok("POST", "/share-requests", "zrzy_sun", 201, json={
         "resource": "SCJG-XY-002", "purpose": "防汛应急处置", "green_channel": {"reason": "突发公共事件:黄河防汛"}})
     complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
-    complete(api, case, "dispatch_feedback", "scjg_liu", {"decision": "can_aggregate"})
+    complete(api, case, "green_feedback", "scjg_liu", {"decision": "approve", "conditions": "用于防汛"})
     assert complete(api, case, "aggregation", "scjg_liu", {"done": True})["status"] == "granted"
     return case
 

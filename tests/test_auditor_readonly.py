@@ -55,6 +55,8 @@ BODIES = {
     "notifications.mark_read": {"json": {"ids": "all"}},
     "casework.add_attachment": {"data": {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")},
                                 "content_type": "multipart/form-data"},
+    "regulatory.file_objection": {"json": {"resource": "GA-HJ-001", "description": "审计员尝试提出异议"}},
+    "regulatory.coordinate": {"json": {"reason": "审计员尝试提请协调"}},
     "catalog.create": {"json": {"code": "AUD-001", "name": "x", "provider": "DY-GA", "share_type": "unconditional"}},
     "catalog.patch": {"json": {"name": "审计员改名", "reason": "x"}},
     "catalog.file_catalog_change": {"json": {"resource": "GA-HJ-001", "change": {"name": "x"}, "reason": "x"}},

@@ -60,10 +60,12 @@ def test_reply_due_twenty_working_days_after_receipt(api, received):
 
 
 def test_in_person_receipt_is_the_day_submitted(api):
+    """Art. 31(1): in person, the day submitted is the day received — there is no receipt step
+    through which another day could be set (changed: it used to be a confirm_receipt task)."""
     case = api.ok("POST", "/open-data-requests", "citizen_he", 201, json={**APPLY, "channel": "in_person"})
-    api.set_clock(at(2026, 3, 4, 9))
-    after = _complete(api, case["id"], "confirm_receipt", "zrzy_sun_approver", {})
-    assert _sla(after, "open_data_reply")["started_on"] == "2026-03-02"
+    assert [t["task_key"] for t in case["open_tasks"]] == ["open_data_review"]
+    assert _sla(case, "open_data_reply")["started_on"] == "2026-03-02"
+    assert [s["key"] for s in case["sla"]] == ["open_data_reply"]
     bad = _complete(api, case["id"], "open_data_review", "zrzy_sun_approver", {"action": "reply"}, 422)
     assert bad["error"]["code"] == "validation_error"
 
@@ -78,8 +80,11 @@ def test_receipt_day_must_be_plausible(api):
 @pytest.mark.parametrize("reply_type,status,extra", [
     ("not_disclosed", "refused", {"reason": "涉及个人隐私"}),
     ("not_exist", "completed", {}),
-    ("not_our_agency", "completed", {"agency": "东营市住房和城乡建设局"}),
-    ("partially_disclosed", "granted", {}),
+    ("not_our_agency", "completed", {"agency": "东营市住房和城乡建设局", "reason": "该信息由住建局制作"}),
+    ("partially_disclosed", "granted", {"reason": "其余部分涉及他人隐私"}),
+    ("not_processed", "refused", {"reason": "同一申请人一月内重复申请 30 次(第三十五条)"}),
+    ("no_new_processing", "refused", {"reason": "需对现有数据进行统计分析(第三十八条)"}),
+    ("not_gior", "completed", {"proper_channel": "12345 政务服务便民热线(信访、投诉)"}),
 ])
 def test_reply_types(api, received, reply_type, status, extra):
     done = _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
@@ -128,9 +133,17 @@ def test_no_supplement_in_time_means_abandoned(api, received):
     api.set_clock(at(2026, 3, 6, 0, 0, 1))
     assert api.run_timers() == 1
     case = api.ok("GET", f"/requests/{received['id']}", "citizen_he")
+    # changed: the applicant may still send a late supplement with a good reason (Art. 30)
+    assert case["status"] == "abandoned" and [t["task_key"] for t in case["open_tasks"]] == ["late_supplement"]
+    err = api.ok("POST", f"/requests/{received['id']}/supplement", "citizen_he", 422,
+                 json={"description": "迟到的补正"})
+    assert "good_reason" in err["error"]["details"]
+    api.set_clock(at(2026, 3, 21, 0, 0, 1))  # 10 WD (local choice) after 03-06 is 03-20
+    assert api.run_timers() == 1
+    case = api.ok("GET", f"/requests/{received['id']}", "citizen_he")
     assert case["status"] == "abandoned" and case["open_tasks"] == []
     assert api.post(f"/requests/{received['id']}/supplement", "citizen_he",
-                    json={"description": "迟到的补正"}).status_code == 409
+                    json={"description": "迟到的补正", "good_reason": "住院"}).status_code == 409
 
 
 def test_third_party_consultation_pauses_the_clock(api, received):
@@ -189,11 +202,24 @@ def test_refused_extension_goes_back_to_review(api, received):
     assert api.task_of(after, "open_data_review")
 
 
-def test_reply_overdue_is_recorded_as_breached(api, received):
+def test_reply_overdue_is_recorded_as_breached_and_escalated(api, received):
     api.set_clock(at(2026, 3, 31, 0, 0, 1))
     assert api.run_timers() == 1
     case = api.ok("GET", f"/requests/{received['id']}", "auditor")
     assert _sla(case, "open_data_reply")["state"] == "breached" and case["status"] == "pending"
+    # changed: it now reaches someone — the authority gets a task, the applicant a notice
+    assert {t["task_key"]: t["department"] for t in case["open_tasks"]} == {
+        "open_data_review": "DY-ZRZY", "supervise_overdue": "DY-DSJ"}
+    assert [n["data"]["due_date"] for n in api.ok("GET", "/notifications", "citizen_he")["items"]
+            if n["kind"] == "reply_overdue"] == ["2026-03-30"]
+    authority_notes = api.ok("GET", "/notifications", "dsj_li")["items"]
+    assert [n["message"] for n in authority_notes if n["kind"] == "new_task"] == ["新的待办:逾期督办(大数据主管部门)"]
+    done = _complete(api, received["id"], "supervise_overdue", "dsj_li", {"resolution": "已约谈,限三日内答复"})
+    assert [t["task_key"] for t in done["open_tasks"]] == ["open_data_review"]
+    done = _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
+                     {"action": "reply", "reply_type": "disclosed", "content": "见附件"})
+    assert done["status"] == "granted" and _sla(done, "open_data_reply")["state"] == "breached"
+    _replays_consistent(api, received["id"])
 
 
 def _replays_consistent(api, case_id):
@@ -216,7 +242,8 @@ def test_every_open_data_branch_replays_consistent(api, received):
               {"action": "request_extension", "extension_days": 15, "reason": "需调档"})
     _complete(api, received["id"], "extension_approval", "zrzy_head", {"decision": "approve"})
     done = _complete(api, received["id"], "open_data_review", "zrzy_sun_approver",
-                     {"action": "reply", "reply_type": "partially_disclosed", "content": "部分公开"})
+                     {"action": "reply", "reply_type": "partially_disclosed", "content": "部分公开",
+                      "reason": "其余部分涉及共有人隐私"})
     assert done["status"] == "granted"
     _replays_consistent(api, received["id"])
 

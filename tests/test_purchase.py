@@ -47,3 +47,14 @@ def test_bad_plans_are_422(api):
                                                                               if k != "supplier"}):
         assert api.post("/purchase-requests", "scjg_liu", json=body).status_code == 422
     assert api.post("/purchase-requests", "ga_wang", json=PLAN).status_code == 403
+
+
+def test_only_government_departments_may_buy_social_data(api):
+    """Art. 13 binds 各级政务部门: a public-service unit (供水公司) may not file a purchase."""
+    api.ok("POST", "/users", "admin", 201, json={"username": "gs_buyer", "password": "demo-pass-2026",
+                                                 "display_name": "gs_buyer", "department": "DY-GS",
+                                                 "roles": ["applicant"]})
+    err = api.ok("POST", "/purchase-requests", "gs_buyer", 422, json=PLAN)
+    assert err["error"]["code"] == "purchase_government_only"
+    assert err["error"]["details"] == {"department": "DY-GS", "kind": "public_service"}
+    assert api.ok("GET", "/requests", "auditor")["total"] == 0

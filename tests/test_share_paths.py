@@ -70,18 +70,21 @@ def test_green_channel_approved_feedback_in_one_working_day(api):
     review = api.task_of(case, "green_review")
     assert review["department"] == "DY-DSJ"
     assert api.ok("GET", "/tasks", "dsj_li")["items"][0]["task_key"] == "green_review"
+    assert review["due_date"] == "2026-03-03"  # its own clock: 1 WD, a local choice
     after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
-    assert api.task_of(after, "dispatch_feedback")["due_date"] == "2026-03-03"
-    done = _complete(api, case, "dispatch_feedback", "ga_wang", {"decision": "can_aggregate"})
+    assert _sla(after, "green_review")["state"] == "met"
+    assert api.task_of(after, "green_feedback")["due_date"] == "2026-03-03"
+    done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "approve", "conditions": "仅限防汛处置"})
     assert done["status"] == "granted" and done["outcome"]["decision"] == "green_channel"
+    assert done["outcome"]["conditions"] == "仅限防汛处置"
 
 
 def test_green_channel_with_aggregation_in_five_working_days(api):
     api.set_clock(at(2026, 4, 30, 9))  # Labour Day 05-01..05-05 off, Saturday 05-09 worked
     case = _green(api, "SCJG-XY-002")
     after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
-    assert api.task_of(after, "dispatch_feedback")["due_date"] == "2026-05-06"
-    after = _complete(api, case, "dispatch_feedback", "scjg_liu", {"decision": "can_aggregate"})
+    assert api.task_of(after, "green_feedback")["due_date"] == "2026-05-06"
+    after = _complete(api, case, "green_feedback", "scjg_liu", {"decision": "approve", "conditions": "用于防汛"})
     assert api.task_of(after, "aggregation")["due_date"] == "2026-05-11"  # 6,7,8,9(Sat),11
     done = _complete(api, case, "aggregation", "scjg_liu", {"done": True})
     assert done["status"] == "granted"
@@ -100,7 +103,7 @@ def test_dragon_boat_deadline(api):
     api.set_clock(at(2026, 6, 18, 9))  # Dragon Boat 2026-06-19 (Fri) off
     case = _green(api, "GA-HJ-001")
     after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
-    assert api.task_of(after, "dispatch_feedback")["due_date"] == "2026-06-22"
+    assert api.task_of(after, "green_feedback")["due_date"] == "2026-06-22"
 
 
 def test_emergency_reclassification_decides_until_it_lapses(api):
@@ -134,3 +137,45 @@ def test_aggregation_overdue_escalates_and_still_grants_when_done(api):
     assert _sla(late, "aggregation")["state"] == "breached"
     done = _complete(api, case, "aggregation", "gs_zhou", {"done": True})
     assert done["status"] == "granted" and _sla(done, "aggregation")["state"] == "breached"
+
+
+def test_green_channel_answer_is_the_art21_answer_agree_needs_conditions_disagree_reasons(api):
+    api.set_clock(at(2026, 9, 30, 9))  # National Day 10-01..10-07 off, Saturday 10-10 worked
+    case = _green(api, "GA-HJ-001")
+    assert api.task_of(case, "green_review")["due_date"] == "2026-10-08"
+    after = _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
+    assert api.task_of(after, "green_feedback")["due_date"] == "2026-10-08"
+    for body, code in (({"decision": "approve"}, "validation_error"), ({"decision": "refuse"}, "reason_required"),
+                       ({"decision": "can_aggregate"}, "validation_error")):
+        err = _complete(api, case, "green_feedback", "ga_wang", body, 422)
+        assert err["error"]["code"] == code
+    done = _complete(api, case, "green_feedback", "ga_wang", {"decision": "refuse", "reason": "涉及侦查秘密"})
+    assert done["status"] == "refused" and done["outcome"]["decision"] == "green_refused"
+    assert done["outcome"]["reason"] == "涉及侦查秘密" and done["open_tasks"] == []
+    api.assert_replays(case["id"])
+
+
+def test_green_review_timeout_never_grants_it_continues_on_the_normal_path(api):
+    api.set_clock(at(2026, 9, 30, 9))
+    case = _green(api, "GA-HJ-001")
+    api.set_clock(at(2026, 10, 8, 23, 59, 0))  # still in time: the holiday is not counted
+    assert api.run_timers() == 0
+    api.set_clock(at(2026, 10, 9, 0, 0, 1))
+    assert api.run_timers() == 1
+    late = api.ok("GET", f"/requests/{case['id']}", "auditor")
+    assert late["status"] == "pending" and _sla(late, "green_review")["state"] == "breached"
+    assert [t["task_key"] for t in late["open_tasks"]] == ["provider_review"]
+    assert api.task_of(late, "provider_review")["due_date"] == "2026-10-22"  # 10 WD from 10-09, 10-10 worked
+    api.assert_replays(case["id"])
+
+
+def test_green_feedback_timeout_escalates_and_never_grants(api):
+    api.set_clock(at(2026, 9, 30, 9))
+    case = _green(api, "GA-HJ-001")
+    _complete(api, case, "green_review", "dsj_li", {"decision": "approve"})
+    api.set_clock(at(2026, 10, 9, 0, 0, 1))
+    assert api.run_timers() == 1
+    late = api.ok("GET", f"/requests/{case['id']}", "auditor")
+    assert late["status"] == "pending" and _sla(late, "dispatch_feedback")["state"] == "breached"
+    assert {t["task_key"] for t in late["open_tasks"]} == {"green_feedback", "coordinate_overdue"}
+    api.assert_replays(case["id"])

@@ -14,7 +14,8 @@ class Notification(Schema):
     id = fields.String()
     kind = fields.String(metadata={"enum": ["decision", "supplement_requested", "deadline_extended",
                                             "returned_for_amendment", "new_task", "deadline_near",
-                                            "task_reassigned"]})
+                                            "task_reassigned", "receipt_overdue", "reply_overdue",
+                                            "longer_period", "objection_verified", "review_reopened"]})
     request_id = fields.String()
     at = fields.String()
     message = fields.String()

@@ -73,7 +73,7 @@ def supplement(body, case_id):
     user = auth.current_user()
     if access.case_for_reading(user, case_id).applicant_id != user.id:
         raise forbidden(reason="not the applicant")
-    return present.case(open_data.supplement(user, case_id, body["description"]))
+    return present.case(open_data.supplement(user, case_id, body["description"], body.get("good_reason")))
 
 
 @blp.post("/requests/<case_id>/withdraw")

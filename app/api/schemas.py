@@ -161,6 +161,7 @@ class OpenDataRequestIn(Schema):
 
 class SupplementIn(Schema):
     description = Text(required=True)
+    good_reason = Text(metadata={"description": "正当理由: required when the supplement period has passed (Art. 30)"})
 
 
 class PurchaseRequestIn(Schema):

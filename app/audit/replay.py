@@ -41,7 +41,7 @@ from app.sla.timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
 OUTPUTS = ("task_created", "task_cancelled", "resource_aggregated", "resource_changed", "case_decided",
-           "applicant_notified", "grant_created")
+           "applicant_notified", "grant_created", "party_notified")
 
 
 @dataclass

@@ -27,8 +27,16 @@ def _decision(*choices: str, negative: str, extra: dict | None = None, field: st
 
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 REPLY_TYPES = ("already_public", "disclosed", "partially_disclosed", "not_disclosed", "not_exist",
-               "not_our_agency", "duplicate", "special_law")
-NEGATIVE_REPLIES = ("not_disclosed",)
+               "not_our_agency", "duplicate", "special_law",
+               "not_processed",      # Art. 35: manifestly excessive, 不予处理
+               "no_new_processing",  # Art. 38: would need new processing or analysis
+               "not_gior")           # Art. 39: not a disclosure request; told the proper channel
+NEGATIVE_REPLIES = ("not_disclosed", "not_processed", "no_new_processing")
+# Reply types that must state their reasons (Art. 36, 37; 36(5) also names the competent agency).
+REASONED_REPLIES = ("not_disclosed", "partially_disclosed", "not_our_agency", "not_processed", "no_new_processing")
+ACTIONS = ("reply", "request_supplement", "consult_third_party", "consult_agency", "request_extension",
+           "longer_period")
+LONGER_PERIOD_MAX = 40  # Art. 35 says "合理期限": the upper bound is a local choice (bpmn/README.md)
 
 
 def _when(field: str, value: str, *required: str) -> dict:
@@ -36,31 +44,44 @@ def _when(field: str, value: str, *required: str) -> dict:
             "then": {"required": list(required)}}
 
 
-# 依申请开放审核: what each action needs (API.md "Task forms"; 政府信息公开条例 Art. 30-37).
+# 依申请开放审核: what each action needs (API.md "Task forms"; 政府信息公开条例 Art. 30-39).
 _OPEN_DATA_REVIEW = {
     "type": "object",
     "properties": {
-        "action": {"enum": ["reply", "request_supplement", "consult_third_party", "request_extension"]},
+        "action": {"enum": list(ACTIONS)},
         "reply_type": {"enum": list(REPLY_TYPES)},
         "content": _TEXT, "reason": _REASON, "agency": _TEXT, "items": _TEXT, "third_party": _TEXT,
+        "proper_channel": _TEXT,
         "supplement_days": {"type": "integer", "minimum": 1, "maximum": 30},
-        "extension_days": {"type": "integer", "minimum": 1, "maximum": 20},
+        "extension_days": {"type": "integer", "minimum": 1, "maximum": LONGER_PERIOD_MAX},
     },
     "required": ["action"],
     "additionalProperties": False,
     "allOf": [
         _when("action", "reply", "reply_type", "content"),
-        _when("reply_type", "not_disclosed", "reason"),
+        *(_when("reply_type", kind, "reason") for kind in REASONED_REPLIES),
+        _when("reply_type", "not_our_agency", "agency"),
+        _when("reply_type", "not_gior", "proper_channel"),
         _when("action", "request_supplement", "items", "supplement_days"),
         _when("action", "consult_third_party", "third_party"),
+        _when("action", "consult_agency", "agency"),
         _when("action", "request_extension", "extension_days", "reason"),
+        {"if": {"properties": {"action": {"const": "request_extension"}}, "required": ["action"]},
+         "then": {"properties": {"extension_days": {"maximum": 20}}}},  # Art. 33 ¶1
+        _when("action", "longer_period", "extension_days", "reason"),
     ],
 }
+_RESOLUTION = {"type": "object", "properties": {"resolution": _REASON},
+               "required": ["resolution"], "additionalProperties": False}
 
 FORMS: dict[str, dict] = {
     "provider_review": _decision("approve", "refuse", negative="refuse", extra={"conditions": _TEXT}),
     "green_review": _decision("approve", "refuse", negative="refuse"),
     "dispatch_feedback": _decision("can_aggregate", "cannot", negative="cannot"),
+    # 绿色通道: the provider's answer is the Art. 21 answer — agree with its conditions of use
+    # (答复意见), or disagree with reasons.
+    "green_feedback": {**_decision("approve", "refuse", negative="refuse", extra={"conditions": _REASON}),
+                       "allOf": [_when("decision", "approve", "conditions")]},
     "extension_approval": _decision("approve", "refuse", negative="refuse"),
     "purchase_review": _decision("approve", "refuse", negative="refuse"),
     "aggregation": {"type": "object", "properties": {"done": {"const": True}, "note": _TEXT},
@@ -79,8 +100,26 @@ FORMS: dict[str, dict] = {
     "applicant_amendment": {"type": "object", "properties": {"purpose": _REASON, "legal_basis": _REASON,
                                                              "note": _REASON},
                             "required": ["note"], "additionalProperties": False},
-    "coordinate_overdue": {"type": "object", "properties": {"resolution": _REASON},
-                           "required": ["resolution"], "additionalProperties": False},
+    "coordinate_overdue": _RESOLUTION,
+    "supervise_overdue": _RESOLUTION,
+    "agency_opinion": {"type": "object", "properties": {"opinion": _REASON},
+                       "required": ["opinion"], "additionalProperties": False},
+    "late_supplement": {"type": "object", "properties": {"description": _REASON, "good_reason": _REASON},
+                        "required": ["description", "good_reason"], "additionalProperties": False},
+    "accept_late_supplement": _decision("accept", "refuse", negative="refuse"),
+    # 数据校核异议 (Art. 18) and its coordination (Art. 23 ¶1)
+    "provider_verification": {"type": "object", "properties": {"result": {"enum": ["corrected", "no_error"]},
+                                                               "explanation": _REASON},
+                              "required": ["result", "explanation"], "additionalProperties": False},
+    "objector_review": _decision("accept", "coordinate", negative="coordinate"),
+    "coordinate_objection": {"type": "object",
+                             "properties": {"finding": {"enum": ["verification_upheld", "correction_ordered"]},
+                                            "resolution": _REASON},
+                             "required": ["finding", "resolution"], "additionalProperties": False},
+    "supervise_verification": _RESOLUTION,
+    "coordinate_refusal": {"type": "object", "properties": {"conclusion": {"enum": ["uphold", "reopen"]},
+                                                            "resolution": _REASON},
+                           "required": ["conclusion", "resolution"], "additionalProperties": False},
 }
 _ANY = {"type": "object", "additionalProperties": True}
 # Fields a model's scripts may read after the task: absent optional ones become None.

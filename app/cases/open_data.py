@@ -27,11 +27,15 @@ def start(user: User, resource_code: str, purpose: str, description: str, channe
         return open_case(uow, user, "open_data", PROCESS_KEY, request, facts, resource, resource.provider)
 
 
-def supplement(user: User, case_id: str, description: str) -> Case:
-    """The applicant answers a supplement request (补正): completes their open task."""
-    task_id = db.session.scalar(select(HumanTask.id).where(HumanTask.case_id == case_id,
-                                                           HumanTask.task_key == "applicant_supplement",
-                                                           HumanTask.state == "open"))
-    if task_id is None:
+def supplement(user: User, case_id: str, description: str, good_reason: str | None = None) -> Case:
+    """The applicant answers a supplement request (补正): completes their open task — within the
+    period, or after it with a good reason (正当理由, Art. 30), which the agency then weighs."""
+    task = db.session.execute(select(HumanTask.id, HumanTask.task_key).where(
+        HumanTask.case_id == case_id, HumanTask.task_key.in_(("applicant_supplement", "late_supplement")),
+        HumanTask.state == "open")).first()
+    if task is None:
         raise conflict("no_supplement_asked", {"request": case_id})
-    return tasks.complete(user, task_id, {"description": description})
+    if task.task_key == "late_supplement":
+        return tasks.complete(user, task.id, {"description": description,
+                                              **({"good_reason": good_reason} if good_reason else {})})
+    return tasks.complete(user, task.id, {"description": description})

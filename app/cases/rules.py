@@ -26,27 +26,55 @@ def _registered_resource(case, task, user, data, workflow, today) -> dict:
     return data
 
 
+def _clock(case, key: str) -> dict | None:
+    return next((c for c in case.sla or [] if c["key"] == key), None)
+
+
 def _receipt_day(case, task, user, data, workflow, today) -> dict:
-    """Art. 31: in person, the day submitted; online or by post, the day receipt is confirmed."""
+    """Art. 31: online or by post, the day receipt is confirmed — but never later than the
+    confirmation deadline (a local 1 WD), so the agency cannot choose when the 20 WD start.
+    In person the day submitted is the day received (current models have no such task; cases
+    still on an older version do, and may not set another day)."""
     submitted = date.fromisoformat(case.input["submitted_on"])
-    default = submitted if case.input["channel"] == "in_person" else today
-    received = date.fromisoformat(data["received_on"]) if data.get("received_on") else default
+    receipt = _clock(case, "receipt")
+    if case.input["channel"] == "in_person":
+        latest = submitted
+    else:
+        latest = min(today, date.fromisoformat(receipt["due_date"])) if receipt else today
+    received = date.fromisoformat(data["received_on"]) if data.get("received_on") else latest
     if not submitted <= received <= today:
         raise invalid("bad_receipt_day", {"received_on": received.isoformat(),
                                           "submitted_on": submitted.isoformat()})
+    if received > latest:
+        raise invalid("receipt_day_too_late", {"received_on": received.isoformat(), "latest": latest.isoformat()})
     return {**data, "received_on": received.isoformat()}
 
 
+def _before_reply_deadline(case, today) -> None:
+    """Art. 33 ¶1: an extension (or an Art. 35 longer period) only before the reply deadline:
+    once it has passed, the breach stays and is not bent away."""
+    reply = _clock(case, "open_data_reply")
+    if reply and (reply["state"] == "breached" or today > date.fromisoformat(reply["due_date"])):
+        raise invalid("extension_too_late", {"due_date": reply["due_date"]}, due_date=reply["due_date"])
+
+
 def _open_data_action(case, task, user, data, workflow, today) -> dict:
-    """Art. 30: one supplement request, within 7 WD of receipt; Art. 33: one extension."""
+    """Art. 30: one supplement request, within 7 WD of receipt; Art. 33/35: one extension and one
+    longer period, before the deadline; Art. 32: disclosing over a third party's objection needs reasons."""
     facts = _task_data(workflow, task)
-    if data["action"] == "request_supplement":
+    action = data["action"]
+    if action == "request_supplement":
         if facts.get("supplement_used"):
             raise invalid("supplement_once")
         if today > date.fromisoformat(facts["supplement_until"]):
             raise invalid("supplement_too_late", {"until": facts["supplement_until"]})
-    if data["action"] == "request_extension" and facts.get("extension_used"):
-        raise invalid("extension_once")
+    if action in ("request_extension", "longer_period"):
+        if facts.get("extension_used" if action == "request_extension" else "longer_period_used"):
+            raise invalid("extension_once")
+        _before_reply_deadline(case, today)
+    if (action == "reply" and data.get("reply_type") in ("disclosed", "partially_disclosed")
+            and facts.get("third_party_objected") and not data.get("reason")):
+        raise invalid("reason_required", {"reason": "disclosure over the third party's objection (Art. 32)"})
     return data
 
 
@@ -59,6 +87,8 @@ def _other_approver(case, task, user, data, workflow, today) -> dict:
         .order_by(HumanTask.completed_at.desc()).limit(1))
     if asked_by == user.id:
         raise invalid("extension_self_approval")
+    if data["decision"] == "approve":
+        _before_reply_deadline(case, today)
     return data
 
 

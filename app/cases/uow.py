@@ -97,7 +97,7 @@ class UnitOfWork:
         case.updated_at = self.now
         project(self, case, engine().snapshot(workflow), new)
         for notice in self.ctx.notices:
-            self.record(case, "applicant_notified", notice["kind"], notice)
+            self.record(case, "party_notified" if notice.get("to") else "applicant_notified", notice["kind"], notice)
         self.ctx.notices.clear()
 
     def record(self, case: Case | None, type_: str, element: str | None, data: dict) -> None:

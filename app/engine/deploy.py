@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
@@ -186,3 +187,20 @@ def _describe_elements(root, proc: CheckedProcess, lane_roles: dict[str, str]) -
             proc.elements[el.get("id")]["clock"] = el.get(f"{{{DSF_NS}}}clock")
         if tag == "userTask" and el.get("id") not in lane_of:
             raise BpmnInvalid("a user task must sit in a lane (who works it?)", el.get("id"), el.sourceline)
+    proc.elements.setdefault(proc.key, {})["regulations"] = [
+        _regulation(el) for el in node.iterfind(f"bpmn:extensionElements/{{{DSF_NS}}}regulation", NS)]
+
+
+def _regulation(el) -> dict:
+    """``<dsf:regulation name= number= validFrom= validUntil=? validitySource=?/>``: the version of
+    a regulation the model encodes, so pages can warn once it is no longer in force."""
+    found = {"name": el.get("name"), "number": el.get("number"), "valid_from": el.get("validFrom"),
+             "valid_until": el.get("validUntil"), "validity_source": el.get("validitySource")}
+    if not (found["name"] and found["number"] and found["valid_from"]):
+        raise BpmnInvalid("dsf:regulation needs name, number and validFrom", line=el.sourceline)
+    for key in ("valid_from", "valid_until"):
+        try:
+            date.fromisoformat(found[key] or "2000-01-01")
+        except ValueError:
+            raise BpmnInvalid(f"dsf:regulation {key}: not a date (YYYY-MM-DD)", line=el.sourceline) from None
+    return found

@@ -100,6 +100,11 @@ def sla_breach(key: str) -> str:
     return clock["state"]
 
 
+def sla_state(key: str) -> str:
+    """The state of clock ``key`` (running, paused, met, breached): e.g. to escalate a breach once."""
+    return _clock(key)["state"]
+
+
 def sla_deadline(key: str) -> str:
     """The instant after which clock ``key`` is late: a timer expression (timeDate).
     While the clock is paused it is far in the future: the timer waits for the resume."""
@@ -119,6 +124,22 @@ def decide(status: str, decision: str | None = None, reason: str | None = None,
     return status
 
 
+def reopen(reason: str) -> str:
+    """Take a decided case up again (a late supplement accepted for a good reason): the outcome
+    says so and the status goes back to ``pending`` until the next ``decide``."""
+    current().workflow.data["outcome"] = {"status": "pending", "decision": "reopened", "reason": str(reason),
+                                          "conditions": None, "reply_type": None}
+    return "pending"
+
+
+def notify_party(to: str, kind: str, **params) -> str:
+    """A written notice to someone other than the applicant (e.g. a third party told that
+    information is disclosed over their objection): recorded on the case as ``party_notified``,
+    never shown to the applicant."""
+    current().notices.append({"kind": str(kind), "to": str(to), **params})
+    return kind
+
+
 def notify(kind: str, **params) -> str:
     """Tell the applicant something (a supplement request, an extension): recorded with the
     command as an ``applicant_notified`` event, which GET /notifications shows them."""
@@ -127,4 +148,5 @@ def notify(kind: str, **params) -> str:
 
 
 HELPERS = {f.__name__: f for f in (today, add_working_days, sla_start, sla_pause, sla_resume, sla_extend,
-                                   sla_due, sla_stop, sla_breach, sla_deadline, decide, notify)}
+                                   sla_due, sla_stop, sla_breach, sla_state, sla_deadline, decide, reopen,
+                                   notify, notify_party)}

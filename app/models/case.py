@@ -11,7 +11,7 @@ from app.models.identity import Department, User
 from app.models.process import ProcessDefinition
 from app.models.types import UTCDateTime, new_id
 
-KINDS = ("share", "open_data", "purchase", "catalog_change", "emergency")
+KINDS = ("share", "open_data", "purchase", "catalog_change", "emergency", "objection", "coordination")
 STATUSES = ("pending", "granted", "refused", "abandoned", "withdrawn", "completed")
 
 

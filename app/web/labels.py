@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据"),
-         "catalog_change": _l("目录变更"), "emergency": _l("临时调整共享属性")}
+         "catalog_change": _l("目录变更"), "emergency": _l("临时调整共享属性"),
+         "objection": _l("数据校核异议"), "coordination": _l("共享争议协调")}
 STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
             "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结")}
 TASK_STATES = {"open": _l("待办理"), "completed": _l("已办结"), "cancelled": _l("已取消")}
@@ -35,6 +36,7 @@ EVENTS = {
     "department_changed": _l("部门变更"), "user_changed": _l("用户变更"), "password_changed": _l("修改密码"),
     "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
     "resource_changed": _l("目录信息变更"),
+    "party_notified": _l("书面告知第三方"),
 }
 # the models' user tasks by element id: their names in the page's language
 STEPS = {
@@ -56,9 +58,12 @@ FIELDS = {
     "received_on": _l("收到申请之日"), "action": _l("处理方式"), "reply_type": _l("答复类型"),
     "content": _l("答复内容"), "agency": _l("负责该信息的机关"), "items": _l("需补正的事项"),
     "third_party": _l("第三方"), "supplement_days": _l("补正期限(工作日)"),
-    "extension_days": _l("延长期限(工作日,不超过 20)"), "opinion": _l("第三方意见"),
+    "extension_days": _l("延长期限(工作日;延期不超过 20)"), "opinion": _l("第三方意见"),
     "description": _l("补正内容"), "resolution": _l("协调结果"), "purpose": _l("用途"),
     "legal_basis": _l("依据"),
+    "proper_channel": _l("应通过的渠道"), "good_reason": _l("逾期的正当理由"),
+    "result": _l("校核结果"), "explanation": _l("更正情况或说明"), "finding": _l("协调结论"),
+    "conclusion": _l("协调结论"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "return": _l("退回"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -68,9 +73,20 @@ CHOICES = {
     "already_public": _l("已主动公开"), "disclosed": _l("予以公开"),
     "partially_disclosed": _l("部分公开"), "not_disclosed": _l("不予公开"), "not_exist": _l("信息不存在"),
     "not_our_agency": _l("非本机关负责"), "duplicate": _l("重复申请"), "special_law": _l("适用其他法律规定"),
+    "consult_agency": _l("征求其他机关意见"), "longer_period": _l("确定延迟答复的合理期限"),
+    "not_processed": _l("不予处理(申请明显超过合理范围)"), "no_new_processing": _l("需加工分析,不予提供"),
+    "not_gior": _l("不属于政府信息公开申请"), "accept": _l("理由正当,重新受理"),
+    "corrected": _l("已更正"), "no_error": _l("经核实无误"), "coordinate": _l("提请协调"),
+    "verification_upheld": _l("维持校核结果"), "correction_ordered": _l("责成更正"),
+    "uphold": _l("维持不予共享"), "reopen": _l("推翻,由提供单位重新答复"),
 }
 DECISIONS = {**CHOICES, "return": _l("退回修改"), "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
              "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正")}
+DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予共享类"),
+             "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正"),
+             "green_refused": _l("绿色通道不同意共享"), "reopened": _l("重新受理"),
+             "late_supplement_refused": _l("逾期补正理由不正当"),
+             "coordination_upheld": _l("协调维持不予共享")}
 
 
 def step(key: str, name: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from app.cases.regulations import lapsed_in_force
 from app.web import bp
 from app.web.deadlines import today
 from app.web.labels import KINDS, label
@@ -28,5 +29,6 @@ def chart_data(rep) -> dict:
 @bp.get("/dashboard")
 @login_required(*SUPERVISORS)
 def dashboard():
-    rep = report(today())
-    return render_template("dashboard.html", report=rep, charts=chart_data(rep))
+    day = today()
+    rep = report(day)
+    return render_template("dashboard.html", report=rep, charts=chart_data(rep), lapsed=lapsed_in_force(day))

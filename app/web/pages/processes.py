@@ -6,13 +6,20 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.cases import definitions
+from app.cases import definitions, regulations
 from app.errors import AppError
 from app.extensions import db
 from app.models import ProcessDefinition
 from app.web import bp
+from app.web.deadlines import today
 from app.web.errors import text_of
 from app.web.session import current_user, login_required
+
+
+def _page(status: int = 200):
+    """The list of processes, each with the regulations it cites; lapsed ones are warned about."""
+    return render_template("admin/processes.html", versions=_versions(), cited=regulations.cited,
+                           lapsed=regulations.lapsed_in_force(today())), status
 
 
 def _versions() -> dict[str, list[ProcessDefinition]]:
@@ -35,10 +42,10 @@ def admin_processes():
             created = definitions.deploy(upload.read(), current_user().username)
         except AppError as exc:
             flash(text_of(exc), "error")
-            return render_template("admin/processes.html", versions=_versions()), exc.status
+            return _page(exc.status)
         flash(_("已部署:%(items)s", items=",".join(f"{d.key} v{d.version}" for d in created)), "info")
         return redirect(url_for("web.admin_processes"))
-    return render_template("admin/processes.html", versions=_versions())
+    return _page()
 
 
 @bp.get("/admin/bpmn/<key>")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import catalog
-from app.cases import access, open_data, purchase, requests, share
+from app.cases import access, coordination, objection, open_data, purchase, requests, share
 from app.cases.history import sees_full_history
 from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
@@ -27,7 +27,7 @@ from app.web.session import current_user, login_required
 
 PER_PAGE = 50
 # kind -> the role that may file it (API.md "Requests")
-FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen"}
+FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen", "objection": "applicant"}
 TEXT_MAX = 4000
 
 
@@ -146,7 +146,13 @@ def _read_purchase(form):
     return values, errors, purchase.start
 
 
-READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read_purchase}
+def _read_objection(form):
+    values, errors = _texts(form, ("resource", "description"))
+    return values, errors, lambda user, v: objection.start(user, v["resource"], v["description"])
+
+
+READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read_purchase,
+           "objection": _read_objection}
 
 
 @bp.get("/requests/<case_id>")
@@ -155,13 +161,16 @@ def case_page(case_id: str, confirm_withdraw: bool = False):
     user = current_user()
     case = access.case_for_reading(user, case_id)
     tasks = open_tasks(case)
-    supplement = next((t for t in tasks if t.task_key == "applicant_supplement"), None)
+    supplement = next((t for t in tasks if t.task_key in ("applicant_supplement", "late_supplement")), None)
     full = sees_full_history(user, case)
     return render_template("case.html", case=case, facts=case_facts(case), outcome=outcome_facts(case),
                            clocks=clocks(case), tasks=tasks, history=casework_view.readable_actors(case, history(case, public=not full), user),
                            full_history=full, grants=grant_rows(user, grants_of(user, case.id)),
                            workable={t.id for t in tasks if access.can_work_task(user, t)},
                            is_applicant=case.applicant_id == user.id,
+                           may_coordinate=(case.kind == "share" and case.status == "refused"
+                                           and user.has_role("applicant") and user.department_id is not None
+                                           and user.department_id == case.department_id),
                            supplement=supplement if case.applicant_id == user.id else None,
                            confirm_withdraw=confirm_withdraw, **casework_view.page_parts(case, user))
 
@@ -181,6 +190,19 @@ def withdraw(case_id: str):
     return redirect(url_for("web.case_page", case_id=case_id))
 
 
+@bp.post("/requests/<case_id>/coordinate")
+@login_required("applicant")
+def coordinate(case_id: str):
+    """协调 (Art. 23 ¶1): the applicant department asks the authority to coordinate a refusal."""
+    reason = request.form.get("reason", "").strip()
+    if not reason or len(reason) > TEXT_MAX:
+        flash(_("请说明提请协调的理由。") if not reason else _("内容过长"), "error")
+        return redirect(url_for("web.case_page", case_id=case_id))
+    coord = coordination.ask(current_user(), case_id, reason)
+    flash(_("已提请大数据主管部门协调。"), "info")
+    return redirect(url_for("web.case_page", case_id=coord.id))
+
+
 @bp.post("/requests/<case_id>/supplement")
 @login_required()
 def supplement(case_id: str):
@@ -193,6 +215,8 @@ def supplement(case_id: str):
     if not description or len(description) > TEXT_MAX:
         flash(_("请填写补正内容。") if not description else _("内容过长"), "error")
         return redirect(url_for("web.case_page", case_id=case_id))
-    open_data.supplement(user, case_id, description)
-    flash(_("补正材料已提交,答复期限自今日起重新计算。"), "info")
+    good_reason = request.form.get("good_reason", "").strip() or None  # only after the period (Art. 30)
+    done = open_data.supplement(user, case_id, description, good_reason)
+    flash(_("补正材料已提交,答复期限自今日起重新计算。") if done.status == "pending"
+          else _("逾期补正已提交,由行政机关审查理由是否正当。"), "info")
     return redirect(url_for("web.case_page", case_id=case_id))

@@ -1,0 +1,29 @@
+"""Further paths of the measures (PRODUCT.md §5): data-quality objections (Art. 18) and the
+applicant's request that the authority coordinate a refusal (Art. 23 ¶1)."""
+from flask_smorest import Blueprint
+
+from app import auth
+from app.api import present
+from app.api.schemas import RequestOut
+from app.api.schemas_regulatory import CoordinateIn, ObjectionIn
+from app.cases import coordination, objection
+
+blp = Blueprint("regulatory", __name__, description="校核异议与协调 Objections and coordination")
+
+
+@blp.post("/objections")
+@auth.require("applicant")
+@blp.arguments(ObjectionIn)
+@blp.response(201, RequestOut)
+def file_objection(body):
+    """数据校核异议 (Art. 18): the provider verifies (local 5 WD), the objector accepts or asks for coordination."""
+    return present.case(objection.start(auth.current_user(), body["resource"], body["description"]))
+
+
+@blp.post("/requests/<case_id>/coordinate")
+@auth.require("applicant")
+@blp.arguments(CoordinateIn)
+@blp.response(200, RequestOut)
+def coordinate(body, case_id):
+    """协调 (Art. 23 ¶1): after a refusal, the applicant asks the authority to coordinate."""
+    return present.case(coordination.ask(auth.current_user(), case_id, body["reason"]))
