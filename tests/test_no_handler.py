@@ -33,7 +33,7 @@ def test_a_running_case_reaching_an_unworkable_task_raises_an_incident(api):
     api.ok("POST", f"/tasks/{review['id']}/complete", "dsj_li", json={"decision": "approve"})
     items = api.ok("GET", "/incidents", "admin")["items"]
     assert len(items) == 1 and items[0]["request_id"] == case["id"]
-    assert items[0]["element"] == "dispatch_feedback" and "no_handler" in items[0]["last_error"]
+    assert items[0]["element"] == "green_feedback" and "no_handler" in items[0]["last_error"]
     assert "DY-NEW" in items[0]["last_error"]
     events = api.ok("GET", f"/requests/{case['id']}/history", "admin")["events"]
-    assert any(e["type"] == "incident_raised" and e["element"] == "dispatch_feedback" for e in events)
+    assert any(e["type"] == "incident_raised" and e["element"] == "green_feedback" for e in events)

@@ -8,29 +8,37 @@ def _task(api, case_id, key):
     return api.task_of(api.ok("GET", f"/requests/{case_id}", "auditor"), key)
 
 
+def _claimed_page(demo, username, task_id):
+    """The task page once ``username`` has claimed it (the form shows only then)."""
+    pages = Pages(demo, username)
+    assert pages.post(f"/tasks/{task_id}/claim").status_code == 302
+    return pages.text(f"/tasks/{task_id}")
+
+
 def test_green_answer_form_asks_for_conditions_and_reasons(demo, api):
     case = api.ok("POST", "/share-requests", "zrzy_sun", 201, json={
         "resource": "GA-HJ-001", "purpose": "防汛", "green_channel": {"reason": "突发汛情"}})
     api.complete(case["id"], "green_review", "dsj_li", {"decision": "approve"})
     task = _task(api, case["id"], "green_feedback")
     provider = Pages(demo, "ga_wang")
+    assert provider.post(f"/tasks/{task['id']}/claim").status_code == 302  # the form shows once claimed
     page = provider.text(f"/tasks/{task['id']}")
     assert "使用条件(答复意见)" in page and 'name="decision"' in page
     missing = provider.post(f"/tasks/{task['id']}/complete", {"decision": "approve"})
     assert missing.status_code == 422 and 'data-field="conditions"' in missing.get_data(as_text=True)
     assert provider.post(f"/tasks/{task['id']}/complete",
-                         {"decision": "approve", "conditions": "仅限防汛"}).status_code == 302
+                         {"decision": "approve", "conditions": "仅限防汛", "confirm": "1"}).status_code == 302
     assert api.ok("GET", f"/requests/{case['id']}", "zrzy_sun")["outcome"]["conditions"] == "仅限防汛"
 
 
 def test_objection_and_coordination_forms_render_with_their_labels(demo, api):
     objection = api.ok("POST", "/objections", "zrzy_sun", 201, json={"resource": "GA-HJ-001", "description": "地址有误"})
-    page = Pages(demo, "ga_wang").text(f"/tasks/{_task(api, objection['id'], 'provider_verification')['id']}")
+    page = _claimed_page(demo, "ga_wang", _task(api, objection['id'], 'provider_verification')['id'])
     assert "校核结果" in page and "已更正" in page and "经核实无误" in page
     share = api.share("zrzy_sun", "GA-HJ-001")
     api.complete(share["id"], "provider_review", "ga_wang", {"decision": "refuse", "reason": "用途不符"})
     coord = api.ok("POST", f"/requests/{share['id']}/coordinate", "zrzy_sun", json={"reason": "确有需要"})
-    page = Pages(demo, "dsj_li").text(f"/tasks/{_task(api, coord['id'], 'coordinate_refusal')['id']}")
+    page = _claimed_page(demo, "dsj_li", _task(api, coord['id'], 'coordinate_refusal')['id'])
     assert "协调结论" in page and "推翻,由提供单位重新答复" in page
     assert "共享争议协调" in Pages(demo, "zrzy_sun").text(f"/requests/{coord['id']}")
 
