@@ -14,7 +14,7 @@ from app.models import AuditEvent, Case, HumanTask, User
 
 STATUS_LABELS = {"granted": ("同意", "granted"), "refused": ("不予同意", "refused"),
                  "abandoned": ("视为放弃申请", "abandoned"), "completed": ("已办结", "completed"),
-                 "withdrawn": ("已撤回", "withdrawn")}
+                 "withdrawn": ("已撤回", "withdrawn"), "cancelled": ("已终止", "cancelled")}
 LIMIT = 200
 
 

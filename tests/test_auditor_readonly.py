@@ -53,6 +53,9 @@ BODIES = {
     "identity.add_user": {"json": {"username": "aud2", "password": "a-long-password", "display_name": "x",
                                    "department": "DY-GA", "roles": ["approver"]}},
     "calendar.put_year": {"json": _schedule_2027()},
+    "requests.cancel": {"json": {"reason": "审计员尝试终止"}},
+    "migrations.migrate": {"json": {"key": "share_request", "from_version": 1, "to_version": 2,
+                                    "mapping": {}, "dry_run": False}},
     "processes.deploy": {"data": (ROOT / "bpmn" / "share_request.bpmn").read_bytes(),
                          "content_type": "application/xml"},
 }

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据")}
 STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
-            "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结")}
+            "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结"),
+            "cancelled": _l("已终止")}
 TASK_STATES = {"open": _l("待办理"), "completed": _l("已办结"), "cancelled": _l("已取消")}
 SHARE_TYPES = {"unconditional": _l("无条件共享"), "conditional": _l("有条件共享"), "none": _l("不予共享")}
 OPEN_TYPES = {"unconditional": _l("无条件开放"), "on_request": _l("依申请开放"), "closed": _l("不予开放")}
@@ -27,6 +28,7 @@ EVENTS = {
     "resource_aggregated": _l("数据已汇聚"), "incident_raised": _l("作业故障"),
     "incident_retried": _l("故障重试"), "process_deployed": _l("部署流程"),
     "resource_reclassified": _l("临时调整共享属性"), "calendar_loaded": _l("载入节假日安排"),
+    "case_cancelled": _l("管理员终止事项"), "case_migrated": _l("迁移流程版本"), "task_migrated": _l("待办迁移"),
 }
 # task form fields (app/cases/forms.py) and their choices
 FIELDS = {
