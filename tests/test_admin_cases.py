@@ -1,11 +1,15 @@
 """Administration of running cases: cancel a broken case, see and list the cases running on
 each version of a model."""
+import pathlib
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, TimerJob
 from tests.support import at
 from tests.test_audit_replay import consistent
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _events(case_id: str) -> list[AuditEvent]:
@@ -55,3 +59,34 @@ def test_a_forged_list_of_stopped_clocks_is_reported_by_the_replay(api):
     db.session.commit()
     body = api.ok("POST", f"/requests/{case['id']}/replay", "auditor")
     assert body["consistent"] is False and body["divergence"]["what"] == "case_cancelled"
+
+
+def _deploy_share_request_again(api) -> int:
+    xml = (ROOT / "bpmn" / "share_request.bpmn").read_bytes()
+    return api.ok("POST", "/process-definitions", "admin", 201, data=xml, content_type="application/xml")["version"]
+
+
+def test_running_cases_per_version_and_the_list_of_them(api):
+    old = [api.share("zrzy_sun", "GA-HJ-001")["id"] for _ in range(2)]
+    done = api.share("zrzy_sun", "GA-HJ-001")
+    api.ok("POST", f"/requests/{done['id']}/withdraw", "zrzy_sun")
+    assert _deploy_share_request_again(api) == 2
+    new = api.share("zrzy_sun", "GA-HJ-001")["id"]
+    items = api.ok("GET", "/process-definitions?all=true", "admin")["items"]
+    running = {(d["key"], d["version"]): d["running"] for d in items}
+    assert running[("share_request", 1)] == 2 and running[("share_request", 2)] == 1
+    assert running[("purchase_request", 1)] == 0
+    listed = api.ok("GET", "/requests?process=share_request&version=1&status=pending", "admin")
+    assert sorted(c["id"] for c in listed["items"]) == sorted(old) and listed["total"] == 2
+    assert {c["process"]["version"] for c in listed["items"]} == {1}
+    assert [c["id"] for c in api.ok("GET", "/requests?process=share_request&version=2", "auditor")["items"]] == [new]
+    assert api.ok("GET", "/requests?process=purchase_request", "admin")["items"] == []
+    assert api.call("GET", "/requests?version=0", "admin").status_code == 422
+
+
+def test_the_process_page_shows_the_running_cases_per_version(api):
+    from tests.web_support import Pages
+
+    api.share("zrzy_sun", "GA-HJ-001")
+    page = Pages(api.app, "admin").text("/admin/processes")
+    assert 'data-version="1"' in page and '<td class="running">1</td>' in page

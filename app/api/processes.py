@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from app import auth
 from app.api.common import page
-from app.api.schemas import DefinitionArgs, DefinitionList, DefinitionOut, PageArgs, VersionArgs
-from app.cases import definitions
+from app.api.schemas import DefinitionArgs, DefinitionOut, PageArgs, VersionArgs
+from app.api.schemas_admin import DefinitionRunningList
+from app.cases import definitions, versions
 from app.errors import AppError
 from app.extensions import db
 from app.models import ProcessDefinition
@@ -33,15 +34,18 @@ class Deployed(Schema):
 @blp.get("/process-definitions")
 @auth.require("admin", "auditor")
 @blp.arguments(ListArgs, location="query")
-@blp.response(200, DefinitionList)
+@blp.response(200, DefinitionRunningList)
 def list_definitions(args):
+    """Each item with ``running``: its open cases (those a migration could move)."""
     query = select(ProcessDefinition)
     if not args["all"]:
         newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")) \
             .group_by(ProcessDefinition.key).subquery()
         query = query.join(newest, (ProcessDefinition.key == newest.c.key)
                            & (ProcessDefinition.version == newest.c.v))
-    return page(query.order_by(ProcessDefinition.key, ProcessDefinition.version), args, _out)
+    running = versions.running_by_definition()
+    return page(query.order_by(ProcessDefinition.key, ProcessDefinition.version), args,
+                lambda d: {**_out(d), "running": running.get(d.id, 0)})
 
 
 def _uploaded_xml() -> bytes:

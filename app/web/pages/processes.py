@@ -6,7 +6,7 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.cases import definitions
+from app.cases import definitions, versions
 from app.errors import AppError
 from app.extensions import db
 from app.models import ProcessDefinition
@@ -37,10 +37,11 @@ def admin_processes():
         except AppError as exc:
             db.session.rollback()
             flash(text_of(exc), "error")
-            return render_template("admin/processes.html", versions=_versions()), exc.status
+            return render_template("admin/processes.html", versions=_versions(),
+                                   running=versions.running_by_definition()), exc.status
         flash(_("已部署:%(items)s", items=",".join(f"{d.key} v{d.version}" for d in created)), "info")
         return redirect(url_for("web.admin_processes"))
-    return render_template("admin/processes.html", versions=_versions())
+    return render_template("admin/processes.html", versions=_versions(), running=versions.running_by_definition())
 
 
 @bp.get("/admin/bpmn/<key>")
