@@ -56,6 +56,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_filter_required": ("请指定事项编号(case)或日期范围(from/to)",
                                "Give a request id (case) or a date range (from/to)"),
     "bad_date_range": ("开始日期不能晚于结束日期", "The start date must not be after the end date"),
+    # -- admin
+    "invalid_mapping": ("映射无效:{element} → {target}({problem})",
+                        "Invalid mapping: {element} -> {target} ({problem})"),
+    "migration_unmapped": ("事项停在环节 {element},新版本中没有同名环节,也未指定映射",
+                           "The case waits at {element}, which the new version lacks and the mapping does not map"),
+    "migration_removed": ("事项已经过的环节 {element} 在新版本中已删除,也未指定映射",
+                          "The case passed {element}, which the new version removed and the mapping does not map"),
+    "migration_not_pending": ("该事项已办结,不能迁移", "The case is closed and cannot move"),
+    "migration_other_version": ("该事项运行在第 {version} 版,不是迁移的源版本",
+                                "The case runs on version {version}, not on the version to migrate from"),
 }
 
 

@@ -10,6 +10,8 @@ def register_blueprints(api: Api, app: Flask) -> None:
     for module in (auth, identity, catalog, requests, tasks, processes, history, audit, calendar, incidents,
                    notifications):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
+    from app.api import migrations  # administration: moving running cases between versions
+    api.register_blueprint(migrations.blp, url_prefix="/api/v1")
     if app.config["DSF_FAKE_CLOCK"]:
         api.register_blueprint(testing.blp, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

@@ -43,17 +43,15 @@ class _Alignment:
 
 def migration_problems(workflow, new_spec, mapping: dict) -> list[dict]:
     """Why ``workflow`` cannot move to ``new_spec`` with ``mapping`` (old element -> new
-    element; an element whose id the new version still has maps itself)."""
+    element; an element whose id the new version still has maps itself): an element it waits
+    at has no counterpart (``unmapped``), or one it has passed was removed (``removed``)."""
     specs = new_spec[0].task_specs
-    problems = []
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
-        if _target(task.task_spec.name, specs, mapping) is None:
-            problems.append({"code": "unmapped", "element": task.task_spec.bpmn_id or task.task_spec.name})
-    for task in workflow.get_tasks(state=TaskState.FINISHED_MASK):
-        if _target(task.task_spec.name, specs, mapping) is None:
-            problems.append({"code": "removed", "element": task.task_spec.bpmn_id or task.task_spec.name})
-    unique = {(p["code"], p["element"]): p for p in problems}
-    return [unique[k] for k in sorted(unique)]
+    found: dict[str, str] = {}
+    for mask, code in ((TaskState.READY | TaskState.WAITING, "unmapped"), (TaskState.FINISHED_MASK, "removed")):
+        for task in workflow.get_tasks(state=mask):
+            if _target(task.task_spec.name, specs, mapping) is None:
+                found.setdefault(_split(task.task_spec.name)[0], code)
+    return [{"code": code, "element": element} for element, code in sorted(found.items())]
 
 
 def migrate(engine: Engine, workflow, new_spec, mapping: dict, ctx: EngineContext):
@@ -90,10 +88,14 @@ def migrate(engine: Engine, workflow, new_spec, mapping: dict, ctx: EngineContex
 def _target(name: str, specs: dict, mapping: dict) -> str | None:
     """The new spec name for an old one: mapped, else the same id; derived specs follow
     their element (``review.BoundaryEventSplit`` -> ``review_v2.BoundaryEventSplit``)."""
-    base, suffix = name, ""
-    for derived in _DERIVED:
-        if name.endswith(derived) and name != derived:
-            base, suffix = name[: -len(derived)], derived
-            break
+    base, suffix = _split(name)
     target = mapping.get(base, base) + suffix
     return target if target in specs else None
+
+
+def _split(name: str) -> tuple[str, str]:
+    """``review.BoundaryEventSplit`` -> (``review``, ``.BoundaryEventSplit``)."""
+    for derived in _DERIVED:
+        if name.endswith(derived) and name != derived:
+            return name[: -len(derived)], derived
+    return name, ""
