@@ -143,3 +143,25 @@ def test_a_bad_mapping_is_refused_and_only_admins_migrate(api):
     assert item["ok"] is False and [p["code"] for p in item["problems"]] == ["migration_not_pending"]
     unknown = _migrate(api, True, MAPPING, ["no-such-case"])["no-such-case"]
     assert unknown["ok"] is False and [p["code"] for p in unknown["problems"]] == ["not_found"]
+
+
+def test_the_migration_page_shows_the_mapping_and_a_dry_run_before_it_moves(api):
+    from tests.web_support import Pages
+
+    cases = _file_three_cases(api)
+    _deploy_v2(api)
+    pages = Pages(api.app, "admin")
+    page = pages.text("/admin/processes/share_request/migrate")
+    assert 'name="map-provider_review"' in page and f'<option value="{RENAMED}"' in page
+    assert 'name="map-dispatch_feedback"' not in page  # unchanged ids map themselves
+    form = {"from_version": "1", "to_version": "2", "map-provider_review": RENAMED}
+    dry = pages.post("/admin/processes/share_request/migrate", {**form, "action": "dry_run"})
+    text = dry.get_data(as_text=True)
+    assert dry.status_code == 200 and text.count('class="ok"') == 3 and 'id="migrate"' in text
+    assert _running(api) == {1: 3, 2: 0}  # the dry run moved nothing
+    done = pages.post("/admin/processes/share_request/migrate", {**form, "action": "migrate"})
+    assert done.status_code == 200 and _running(api) == {1: 0, 2: 3}
+    review = api.ok("GET", f"/requests/{cases['review']['id']}", "admin")
+    assert [t["task_key"] for t in review["open_tasks"]] == [RENAMED]
+    bad = pages.post("/admin/processes/share_request/migrate", {**form, "map-provider_review": "nowhere"})
+    assert bad.status_code == 422

@@ -231,3 +231,42 @@ def test_a_form_posted_without_its_csrf_token_is_refused(person):
     assert page.locator(".error-page").get_attribute("data-code") == "csrf_failed"
     assert "安全令牌" in page.inner_text("main")
     shot(page, "csrf-refused")
+
+
+def test_an_admin_builds_a_migration_mapping_on_the_diagrams_and_migrates(person, api):
+    _needs_vendor_files()
+    from tests.migration_support import RENAMED, share_request_v2
+
+    review = api.share("zrzy_sun", "GA-HJ-001")
+    dispatch = api.share("zrzy_sun", "SCJG-XY-002")
+    api.ok("POST", "/process-definitions", "admin", 201, data=share_request_v2(), content_type="application/xml")
+    admin = person("admin")
+    admin.goto("/admin/processes")
+    admin.click("section.process[data-key=share_request] a.migrate")
+    admin.wait_for_selector(".diagrams[data-ready=true]")
+    unmatched = "#diagram-from .djs-element.dsf-unmatched[data-element-id=provider_review]"
+    assert admin.locator(unmatched).count() == 1
+    assert admin.locator("select[name='map-dispatch_feedback']").count() == 0  # same id: maps itself
+
+    # the mapping, built on the diagrams: the old review, then its counterpart in v2
+    admin.click("#diagram-from .djs-element[data-element-id=provider_review]")
+    admin.click(f"#diagram-to .djs-element[data-element-id={RENAMED}]")
+    assert admin.input_value("select[name='map-provider_review']") == RENAMED
+    assert admin.locator(f"#diagram-to .djs-element.dsf-mapped[data-element-id={RENAMED}]").count() == 1
+    shot(admin, "migrate-1-mapping")
+
+    admin.click("#dry-run")
+    admin.wait_for_selector("section.report")
+    assert admin.locator("section.report tr.ok").count() == 2
+    assert "尚未迁移" in admin.inner_text("section.report h2")
+    assert api.ok("GET", f"/requests/{review['id']}", "admin")["process"]["version"] == 1  # nothing moved yet
+    assert admin.input_value("select[name='map-provider_review']") == RENAMED  # the mapping is kept
+    shot(admin, "migrate-2-dry-run")
+
+    admin.click("#migrate")
+    admin.wait_for_selector("section.report >> text=迁移结果")
+    assert admin.locator("section.report tr.ok").count() == 2
+    shot(admin, "migrate-3-done")
+    moved = api.ok("GET", f"/requests/{review['id']}", "admin")
+    assert moved["process"]["version"] == 2 and [t["task_key"] for t in moved["open_tasks"]] == [RENAMED]
+    assert api.ok("GET", f"/requests/{dispatch['id']}", "admin")["process"]["version"] == 2

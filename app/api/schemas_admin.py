@@ -1,10 +1,10 @@
 """Schemas of the administration room: cancelling a case, running cases, migrations."""
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.api.schemas import Code, DefinitionOut, RequestFilter, Text, page_of
+from app.cases.migration import MAX_CASES
 from app.models.case import STATUSES
 
-MAX_MIGRATION_CASES = 500  # one request moves at most this many cases (each in its own transaction)
 _ELEMENT = validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
 
 
@@ -34,7 +34,7 @@ class MigrationIn(Schema):
     mapping = fields.Dict(keys=fields.String(validate=_ELEMENT), values=fields.String(validate=_ELEMENT),
                           load_default=dict, validate=validate.Length(max=200))
     cases = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=None,
-                        allow_none=True, validate=validate.Length(min=1, max=MAX_MIGRATION_CASES))
+                        allow_none=True, validate=validate.Length(min=1, max=MAX_CASES))
     dry_run = fields.Boolean(load_default=True)
 
     @validates_schema

@@ -24,15 +24,19 @@ from app.i18n import message
 from app.models import Case, ProcessDefinition, User
 from app.services import engine
 
+MAX_CASES = 500  # cases one request moves (each in its own transaction); run it again for the rest
+
 
 def migrate(admin: User, key: str, from_version: int, to_version: int, mapping: dict,
             case_ids: list[str] | None, dry_run: bool) -> list[dict]:
-    """``[{"case", "ok", "waiting", "problems"}]``, one per case, in the order asked (else by age)."""
+    """``[{"case", "ok", "waiting", "problems"}]``, one per case, in the order asked (else the
+    oldest ``MAX_CASES`` pending on ``from_version``)."""
     source, target = definitions.version(key, from_version), definitions.version(key, to_version)
     check_mapping(source, target, mapping)
     if case_ids is None:
         case_ids = list(db.session.scalars(select(Case.id).where(
-            Case.process_definition_id == source.id, Case.status == "pending").order_by(Case.created_at, Case.id)))
+            Case.process_definition_id == source.id, Case.status == "pending")
+            .order_by(Case.created_at, Case.id).limit(MAX_CASES)))
     db.session.rollback()  # end the read transaction: each case gets its own
     return [_one(admin, case_id, source, target, mapping, dry_run) for case_id in dict.fromkeys(case_ids)]
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Case
+from app.models import Case, HumanTask
 
 
 def running_by_definition() -> dict[int, int]:
     """Definition id -> number of its open (pending) cases; one grouped query."""
     rows = db.session.execute(select(Case.process_definition_id, func.count())
                               .where(Case.status == "pending").group_by(Case.process_definition_id))
+    return dict(rows.all())
+
+
+def waiting_at(definition_id: int) -> dict[str, int]:
+    """Element -> open user tasks of the pending cases on a version (where they wait)."""
+    rows = db.session.execute(select(HumanTask.task_key, func.count()).join(Case, Case.id == HumanTask.case_id)
+                              .where(Case.process_definition_id == definition_id, Case.status == "pending",
+                                     HumanTask.state == "open").group_by(HumanTask.task_key))
     return dict(rows.all())
