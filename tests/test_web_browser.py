@@ -161,11 +161,16 @@ def test_bpmn_edit_validate_and_deploy_a_new_version(person, api):
     admin.click("#validate")
     admin.wait_for_selector("#result.ok")
     admin.click("#deploy")
+    admin.wait_for_selector("#result.error")  # a deployment needs a change note
+    admin.fill("#deploy-note", "审核期限改为 12 个工作日")
+    admin.click("#deploy")
     admin.wait_for_selector("#result.ok >> text=v2")
+    assert admin.inner_text("#version-header") == "v2"  # the header follows the deployment
     shot(admin, "bpmn-3-deployed")
     xml = api.get("/process-definitions/share_request/xml?version=2", "admin").get_data(as_text=True)
     assert 'sla_start("provider_review", "提供单位审核", 12,' in xml and "提供单位审核(十个工作日)" in xml
     assert 'xsi:type="bpmn:tFormalExpression"' in xml and "<bpmn:lane id=\"provider\"" in xml
+    assert api.ok("GET", "/process-definitions/share_request?version=2", "admin")["note"] == "审核期限改为 12 个工作日"
 
     admin.goto("/admin/processes")
     versions = admin.locator("section.process[data-key=share_request] tr[data-version]")
@@ -270,3 +275,37 @@ def test_an_admin_builds_a_migration_mapping_on_the_diagrams_and_migrates(person
     moved = api.ok("GET", f"/requests/{review['id']}", "admin")
     assert moved["process"]["version"] == 2 and [t["task_key"] for t in moved["open_tasks"]] == [RENAMED]
     assert api.ok("GET", f"/requests/{dispatch['id']}", "admin")["process"]["version"] == 2
+
+
+def test_the_editor_opens_readable_shows_the_fields_of_the_element_type_and_speaks_chinese(person):
+    _needs_vendor_files()
+    admin = person("admin")
+    admin.goto("/admin/bpmn/share_request")
+    admin.wait_for_selector("#canvas[data-ready=true]")
+    # fitted to the frame's height: every lane visible, labels at a readable size
+    assert admin.evaluate("() => dsfModeler.get('canvas').zoom()") >= 0.5
+    assert admin.locator(".djs-element[data-element-id=city_authority]").is_visible()
+    assert admin.locator(".djs-element[data-element-id=provider_authority]").is_visible()
+
+    def visible_fields():
+        return admin.evaluate("""() => [...document.querySelectorAll('#props .field')]
+            .filter((f) => f.offsetParent !== null).map((f) => f.querySelector('textarea, input').id)""")
+
+    def select(element):
+        admin.evaluate(f"() => dsfModeler.get('selection').select(dsfModeler.get('elementRegistry').get('{element}'))")
+
+    select("start_review_clock")
+    assert visible_fields() == ["prop-name", "prop-script"]
+    select("provider_review")
+    assert visible_fields() == ["prop-name", "prop-clock"]
+    select("f_approve")
+    assert visible_fields() == ["prop-name", "prop-condition"]
+    admin.click(".djs-context-pad .entry[data-action=delete]", trial=True)
+    select("provider_review")
+    admin.click(".djs-context-pad .entry[data-action=replace]")
+    admin.wait_for_selector(".djs-popup")
+    admin.keyboard.press("Escape")
+    titles = admin.evaluate("""() => [...document.querySelectorAll('.djs-palette [title], .djs-context-pad [title]')]
+        .map((e) => e.getAttribute('title'))""")
+    assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
+    assert admin.evaluate("() => [...window.dsfUntranslated]") == []

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app import auth
 from app.api.common import page
-from app.api.schemas import DefinitionArgs, DefinitionOut, PageArgs, VersionArgs
-from app.api.schemas_admin import DefinitionRunningList
+from app.api.schemas import DefinitionArgs, PageArgs, VersionArgs
+from app.api.schemas_admin import DefinitionNoted, DefinitionRunningList, DeployArgs
 from app.cases import definitions, versions
 from app.errors import AppError
 from app.extensions import db
@@ -18,7 +18,7 @@ blp = Blueprint("processes", __name__, description="流程定义 Process definit
 
 def _out(d: ProcessDefinition) -> dict:
     return {"key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at.isoformat(),
-            "deployed_by": d.deployed_by}
+            "deployed_by": d.deployed_by, "note": d.note}
 
 
 class ListArgs(DefinitionArgs, PageArgs):
@@ -58,10 +58,12 @@ def _uploaded_xml() -> bytes:
 
 @blp.post("/process-definitions")
 @auth.require("admin")
+@blp.arguments(DeployArgs, location="query")
 @blp.response(201, Deployed)
-def deploy():
-    """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process."""
-    created = definitions.deploy(_uploaded_xml(), auth.current_user().username)
+def deploy(args):
+    """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process;
+    ``?note=`` the change note (kept on the version and in its audit event)."""
+    created = definitions.deploy(_uploaded_xml(), auth.current_user().username, note=args["note"])
     db.session.commit()
     items = [{"key": d.key, "version": d.version} for d in created]
     return {**items[0], "items": items}
@@ -70,7 +72,7 @@ def deploy():
 @blp.get("/process-definitions/<key>")
 @auth.require("admin", "auditor")
 @blp.arguments(VersionArgs, location="query")
-@blp.response(200, DefinitionOut)
+@blp.response(200, DefinitionNoted)
 def get_definition(args, key):
     return _out(definitions.version(key, args.get("version")))
 

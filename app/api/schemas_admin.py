@@ -20,7 +20,15 @@ class CaseFilter(RequestFilter):
     version = fields.Integer(validate=validate.Range(min=1))
 
 
-class DefinitionRunning(DefinitionOut):
+class DefinitionNoted(DefinitionOut):
+    note = fields.String(allow_none=True, metadata={"description": "the change note given at deployment"})
+
+
+class DeployArgs(Schema):
+    note = Text(max=2000, load_default=None, metadata={"description": "what changed and why (change note)"})
+
+
+class DefinitionRunning(DefinitionNoted):
     running = fields.Integer(metadata={"description": "open (pending) cases on this version"})
 
 
@@ -59,3 +67,28 @@ class MigrationItem(Schema):
 class MigrationOut(Schema):
     items = fields.List(fields.Nested(MigrationItem))
     dry_run = fields.Boolean()
+
+
+class DiffArgs(Schema):
+    from_ = fields.Integer(data_key="from", attribute="from", validate=validate.Range(min=1))
+    to = fields.Integer(validate=validate.Range(min=1))
+
+
+class DiffElement(Schema):
+    element = fields.String()
+    type = fields.String()
+    name = fields.String(allow_none=True)
+
+
+class DiffChanged(DiffElement):
+    changes = fields.Dict(metadata={"description": "field -> {from, to}: name, lane, type, script, condition, "
+                                                   "timer, clock, source, target, attached_to, durations"})
+
+
+class DiffOut(Schema):
+    key = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    added = fields.List(fields.Nested(DiffElement))
+    removed = fields.List(fields.Nested(DiffElement))
+    changed = fields.List(fields.Nested(DiffChanged))

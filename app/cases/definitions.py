@@ -20,8 +20,9 @@ def check(xml: bytes) -> list:
         raise AppError("invalid_bpmn", 400, exc.details, problem=exc.problem) from None
 
 
-def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefinition]:
-    """A new version of every executable process in ``xml``; 400 ``invalid_bpmn`` if unsafe."""
+def deploy(xml: bytes, deployed_by: str, audit: bool = True, note: str | None = None) -> list[ProcessDefinition]:
+    """A new version of every executable process in ``xml``; 400 ``invalid_bpmn`` if unsafe.
+    ``note``: the deployer's change note, kept on the version and in its audit event."""
     processes = check(xml)
     text = xml.decode("utf-8")
     now = clock().now()
@@ -31,7 +32,7 @@ def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefi
                                    .where(ProcessDefinition.key == proc.key)) or 0
         definition = ProcessDefinition(key=proc.key, version=latest + 1, name=proc.name, xml=text,
                                        checksum=checksum(xml), elements=proc.elements,
-                                       deployed_at=now, deployed_by=deployed_by)
+                                       deployed_at=now, deployed_by=deployed_by, note=note)
         db.session.add(definition)
         created.append(definition)
     if audit:
@@ -39,7 +40,7 @@ def deploy(xml: bytes, deployed_by: str, audit: bool = True) -> list[ProcessDefi
         for definition in created:
             log.append(None, deployed_by, "process_deployed", definition.key,
                        {"key": definition.key, "version": definition.version,
-                        "checksum": definition.checksum}, now)
+                        "checksum": definition.checksum, "note": note}, now)
     return created
 
 

@@ -1,14 +1,16 @@
-"""Moving running cases to another version on a page: the mapping is built from the two
-diagrams (an element the new version still has maps itself; for each other element a case
-can wait at, a choice among the new version's elements of its type), a dry run is shown
-before anything moves, then the move — the very command behind POST /migrations."""
+"""Versions of a model on pages: a diff of two versions, and moving running cases to another
+version — the mapping built from the two diagrams (an element the new version still has maps
+itself; for each other element a case can wait at, a choice among the new version's elements
+of its type), a dry run shown before anything moves, then the move: the very command behind
+POST /migrations."""
 from __future__ import annotations
 
 from flask import flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.api.schemas_admin import MigrationIn
-from app.cases import definitions, migration, versions
+from app.cases import definitions, migration, model_diff, versions
 from app.errors import AppError
 from app.web import bp
 from app.web.errors import text_of
@@ -17,6 +19,10 @@ from app.web.session import current_user, login_required
 
 WAITABLE = ("userTask", "manualTask", "receiveTask", "boundaryEvent", "intermediateCatchEvent")
 FIELD = "map-"  # form field prefix: map-<old element> = <new element>
+FIELD_LABELS = {"name": _l("名称"), "type": _l("类型"), "lane": _l("泳道"), "clock": _l("期限计时器"),
+                "script": _l("脚本"), "condition": _l("条件表达式"), "timer": _l("定时器"),
+                "source": _l("连线起点"), "target": _l("连线终点"), "attached_to": _l("附着于"),
+                "durations": _l("期限(工作日)")}
 
 
 def mapping_rows(source, target, chosen: dict) -> list[dict]:
@@ -77,3 +83,14 @@ def migrate_page(key: str):
     return render_template("admin/migrate.html", key=key, source=source, target=target, numbers=numbers,
                            rows=rows, report=report, dry_run=dry_run, chosen=chosen,
                            running=versions.running_by_definition()), status
+
+
+@bp.get("/admin/processes/<key>/diff")
+@login_required("admin", "auditor")
+def diff_page(key: str):
+    """Two versions side by side: elements added, removed, changed (scripts and durations)."""
+    target = definitions.version(key, request.args.get("to", type=int))
+    source = definitions.version(key, request.args.get("from", type=int) or max(target.version - 1, 1))
+    numbers = list(range(definitions.version(key).version, 0, -1))
+    return render_template("admin/diff.html", key=key, source=source, target=target, numbers=numbers,
+                           diff=model_diff.diff(source.xml, target.xml, key), fields=FIELD_LABELS)
