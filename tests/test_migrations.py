@@ -124,6 +124,19 @@ def test_a_forged_migration_mapping_is_reported_by_the_replay(api):
     assert body["consistent"] is False and body["divergence"]["seq"] == event.seq
 
 
+def test_a_case_moved_to_another_version_without_a_migration_is_reported_by_the_replay(api):
+    from app.cases.definitions import version
+    from app.models import Case
+
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    _deploy_v2(api)
+    db.session.get(Case, case["id"]).process_definition_id = version("share_request", 2).id
+    db.session.commit()
+    body = api.ok("POST", f"/requests/{case['id']}/replay", "auditor")
+    assert body["consistent"] is False and body["divergence"]["what"] == "process_version"
+    assert body["divergence"]["expected"] == {"key": "share_request", "version": 1}
+
+
 def test_a_bad_mapping_is_refused_and_only_admins_migrate(api):
     case = api.share("zrzy_sun", "GA-HJ-001")
     _deploy_v2(api)

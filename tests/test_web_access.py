@@ -197,6 +197,7 @@ PAGE_ACCESS = {
     "/admin": {"admin"}, "/admin/departments": {"admin"}, "/admin/users": {"admin"},
     "/admin/calendar": {"admin"}, "/admin/calendar/2027": {"admin"}, "/admin/processes": {"admin"},
     "/admin/bpmn/share_request": {"admin"}, "/admin/processes/share_request/migrate": {"admin"},
+    "/admin/processes/share_request/diff": {"admin", "auditor"},
     "/admin/catalog": {"admin", "dsj_li"}, "/admin/catalog/GA-HJ-001": {"admin", "dsj_li"},
 }
 

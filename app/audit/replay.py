@@ -42,7 +42,8 @@ from app.services import engine, timezone
 from app.sla.timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
-OUTPUTS = ("task_created", "task_cancelled", "task_migrated", "resource_aggregated", "case_decided", "applicant_notified")
+OUTPUTS = ("task_created", "task_cancelled", "task_migrated", "resource_aggregated", "case_decided",
+           "applicant_notified")
 
 
 @dataclass
@@ -240,7 +241,8 @@ def _note(r: Replayer, command: Command, ctx: EngineContext) -> bool:
 
 
 HANDLERS = {"case_started": _started, "task_completed": _completed, "timer_fired": _timer,
-            "case_withdrawn": _withdrawn, "case_cancelled": _cancelled, "case_migrated": _migrated, "deadline_recomputed": _recomputed,
+            "case_withdrawn": _withdrawn, "case_cancelled": _cancelled, "case_migrated": _migrated,
+            "deadline_recomputed": _recomputed,
             "task_claimed": _claim, "task_unclaimed": _claim,
             "incident_raised": _note, "incident_retried": _note}
 
