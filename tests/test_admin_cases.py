@@ -87,6 +87,13 @@ def test_running_cases_per_version_and_the_list_of_them(api):
 def test_the_process_page_shows_the_running_cases_per_version(api):
     from tests.web_support import Pages
 
-    api.share("zrzy_sun", "GA-HJ-001")
-    page = Pages(api.app, "admin").text("/admin/processes")
-    assert 'data-version="1"' in page and '<td class="running">1</td>' in page
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    other = api.ok("POST", "/purchase-requests", "scjg_liu", 201, json={
+        "title": "企业舆情数据采购", "supplier": "某数据服务公司", "description": "一年期", "purpose": "风险预警",
+        "budget_yuan": "120000.00"})
+    admin = Pages(api.app, "admin")
+    page = admin.text("/admin/processes")
+    link = "/requests?process=share_request&amp;version=1&amp;status=pending"
+    assert f'<td class="running"><a href="{link}">1</a></td>' in page
+    listed = admin.text(link.replace("&amp;", "&"))
+    assert f'data-case="{case["id"]}"' in listed and f'data-case="{other["id"]}"' not in listed

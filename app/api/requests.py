@@ -7,9 +7,9 @@ from app.api.common import page
 from app.api.schemas import (OpenDataRequestIn, PurchaseRequestIn, RequestList, RequestOut, ShareRequestIn,
                              SupplementIn)
 from app.api.schemas_admin import CancelIn, CaseFilter
-from app.cases import access, open_data, purchase, requests, share
+from app.cases import access, open_data, purchase, requests, share, versions
 from app.errors import forbidden
-from app.models import Case, ProcessDefinition
+from app.models import Case
 
 blp = Blueprint("requests", __name__, description="申请事项 Requests")
 
@@ -55,12 +55,7 @@ def list_requests(args):
         query = query.where(Case.kind == args["kind"])
     if "status" in args:
         query = query.where(Case.status == args["status"])
-    if "process" in args or "version" in args:
-        query = query.join(ProcessDefinition, ProcessDefinition.id == Case.process_definition_id)
-        if "process" in args:
-            query = query.where(ProcessDefinition.key == args["process"])
-        if "version" in args:
-            query = query.where(ProcessDefinition.version == args["version"])
+    query = versions.of_version(query, args.get("process"), args.get("version"))
     return page(query.order_by(Case.created_at.desc(), Case.id), args, present.case)
 
 
