@@ -178,3 +178,21 @@ def test_the_migration_page_shows_the_mapping_and_a_dry_run_before_it_moves(api)
     assert [t["task_key"] for t in review["open_tasks"]] == [RENAMED]
     bad = pages.post("/admin/processes/share_request/migrate", {**form, "map-provider_review": "nowhere"})
     assert bad.status_code == 422
+
+
+def test_a_case_waiting_at_an_element_that_changed_its_type_is_reported_not_moved(api):
+    from tests.migration_support import ROOT
+
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    xml = (ROOT / "bpmn" / "share_request.bpmn").read_text(encoding="utf-8").replace(
+        '<bpmn:userTask id="provider_review" name="提供单位审核" />',
+        '<bpmn:manualTask id="provider_review" name="提供单位审核(线下)" />')
+    api.ok("POST", "/process-definitions", "admin", 201, data=xml.encode(), content_type="application/xml")
+    item = _migrate(api, False, {})[case["id"]]  # the same id, now a manual task
+    assert item["ok"] is False and [(p["code"], p["element"]) for p in item["problems"]] == [
+        ("migration_other_type", "provider_review")]
+    assert api.ok("GET", f"/requests/{case['id']}", "admin")["process"]["version"] == 1
+    resp = api.call("POST", "/migrations", "admin", json={"key": "share_request", "from_version": 1,
+                                                          "to_version": 2, "mapping": {"green_review": "provider_review"},
+                                                          "dry_run": True})
+    assert resp.status_code == 422 and resp.get_json()["error"]["details"]["problem"] == "other_type"

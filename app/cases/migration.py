@@ -65,6 +65,7 @@ def _one(admin: User, case_id: str, source, target, mapping: dict, dry_run: bool
             workflow = uow.workflow_of(case)
             item["waiting"] = lifecycle.waiting_elements(workflow)
             found = lifecycle.migration_problems(workflow, uow.spec_of(target), mapping)
+            found += _other_types(item["waiting"], source, target, mapping)
             if found:
                 item["problems"] = [_problem(f"migration_{p['code']}", p["element"]) for p in found]
                 return item
@@ -82,6 +83,17 @@ def _one(admin: User, case_id: str, source, target, mapping: dict, dry_run: bool
         item["problems"].append({"code": exc.code, "element": (exc.details or {}).get("element"),
                                  "message": message(exc.code, **{**(exc.details or {}), **exc.params})})
     return item
+
+
+def _other_types(waiting: list[str], source, target, mapping: dict) -> list[dict]:
+    """A waiting element whose counterpart is of another type (a user task become a script
+    task) would be run, or never run, by surprise: reported, not moved."""
+    problems = []
+    for element in waiting:
+        before, after = source.elements.get(element), target.elements.get(mapping.get(element, element))
+        if before and after and before.get("type") != after.get("type"):
+            problems.append({"code": "other_type", "element": element})
+    return problems
 
 
 def _problem(code: str, element: str | None, **params) -> dict:
