@@ -192,7 +192,7 @@ def test_a_case_waiting_at_an_element_that_changed_its_type_is_reported_not_move
     assert item["ok"] is False and [(p["code"], p["element"]) for p in item["problems"]] == [
         ("migration_other_type", "provider_review")]
     assert api.ok("GET", f"/requests/{case['id']}", "admin")["process"]["version"] == 1
-    resp = api.call("POST", "/migrations", "admin", json={"key": "share_request", "from_version": 1,
-                                                          "to_version": 2, "mapping": {"green_review": "provider_review"},
-                                                          "dry_run": True})
+    body = {"key": "share_request", "from_version": 1, "to_version": 2, "dry_run": True,
+            "mapping": {"green_review": "provider_review"}}
+    resp = api.call("POST", "/migrations", "admin", json=body)
     assert resp.status_code == 422 and resp.get_json()["error"]["details"]["problem"] == "other_type"
