@@ -110,6 +110,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notify_longer_period": ("因申请明显超过合理范围,答复期限延长 {days} 个工作日至 {due_date}:{reason}",
                              "Your application exceeds a reasonable scope: the reply is due {days} working days later, on {due_date}: {reason}"),
 
+    # -- admin
+    "invalid_mapping": ("映射无效:{element} → {target}({problem})",
+                        "Invalid mapping: {element} -> {target} ({problem})"),
+    "migration_unmapped": ("事项停在环节 {element},新版本中没有同名环节,也未指定映射",
+                           "The case waits at {element}, which the new version lacks and the mapping does not map"),
+    "migration_removed": ("事项已经过的环节 {element} 在新版本中已删除,也未指定映射",
+                          "The case passed {element}, which the new version removed and the mapping does not map"),
+    "migration_other_type": ("事项停在环节 {element},它在新版本中的对应环节类型不同",
+                             "The case waits at {element}, whose counterpart in the new version is of another type"),
+    "migration_not_pending": ("该事项已办结,不能迁移", "The case is closed and cannot move"),
+    "migration_other_version": ("该事项运行在第 {version} 版,不是迁移的源版本",
+                                "The case runs on version {version}, not on the version to migrate from"),
 }
 
 

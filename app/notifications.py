@@ -16,7 +16,8 @@ from app.models import AuditEvent, Case, HumanTask, NotificationRead, User
 
 STATUS_LABELS = {"granted": ("同意", "granted"), "refused": ("不予同意", "refused"),
                  "abandoned": ("视为放弃申请", "abandoned"), "completed": ("已办结", "completed"),
-                 "withdrawn": ("已撤回", "withdrawn"), "pending": ("重新受理", "taken up again")}
+                 "withdrawn": ("已撤回", "withdrawn"), "pending": ("重新受理", "taken up again"),
+                 "cancelled": ("已终止", "cancelled")}
 LIMIT = 200
 
 

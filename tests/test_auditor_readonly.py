@@ -69,6 +69,9 @@ BODIES = {
     "identity.change_password": {"json": {"password": "a-long-password"}},
     "calendar.put_year": {"json": _schedule_2027()},
     "grants.revoke": {"json": {"reason": "审计员尝试撤销"}},
+    "requests.cancel": {"json": {"reason": "审计员尝试终止"}},
+    "migrations.migrate": {"json": {"key": "share_request", "from_version": 1, "to_version": 2,
+                                    "mapping": {}, "dry_run": False}},
     "processes.deploy": {"data": (ROOT / "bpmn" / "share_request.bpmn").read_bytes(),
                          "content_type": "application/xml"},
 }

@@ -1,6 +1,5 @@
 """Data-quality objections (Art. 18) and coordination of a refusal (Art. 23 ¶1), over HTTP with
 the testing clock across National Day (10-01..10-07 off) and its make-up Saturday 10-10."""
-import pytest
 
 from tests.support import at, sla
 

@@ -197,7 +197,8 @@ PAGE_ACCESS = {
     "/admin": {"admin"}, "/admin/departments": {"admin"}, "/admin/users": {"admin"},
     "/admin/departments/DY-GA": {"admin"}, "/admin/users/ga_wang": {"admin"},
     "/admin/calendar": {"admin"}, "/admin/calendar/2027": {"admin"}, "/admin/processes": {"admin"},
-    "/admin/bpmn/share_request": {"admin"},
+    "/admin/bpmn/share_request": {"admin"}, "/admin/processes/share_request/migrate": {"admin"},
+    "/admin/processes/share_request/diff": {"admin", "auditor"},
     "/admin/catalog": {"admin", "dsj_li", "ga_wang"}, "/admin/catalog/GA-HJ-001": {"admin", "dsj_li", "ga_wang"},
 }
 

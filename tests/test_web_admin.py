@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.calendar.estimate import estimate_year
 from app.extensions import db
-from app.models import AuditEvent, CalendarYear, Department, ProcessDefinition, Resource, User
+from app.models import CalendarYear, Department, ProcessDefinition, User
 from tests.support import at
 from tests.web_support import Pages
 
@@ -95,15 +95,18 @@ def test_process_definitions_list_upload_and_editor_endpoints(demo):
     without_token = admin.client.post("/admin/bpmn/purchase_request/deploy", data=xml,
                                       headers={"Content-Type": "application/xml", "Accept": "application/json"})
     assert without_token.status_code == 400 and without_token.get_json()["error"]["code"] == "csrf_failed"
-    deployed = admin.client.post("/admin/bpmn/purchase_request/deploy", data=xml.replace("购买社会数据审批".encode(), "采购审批".encode()),
+    no_note = admin.client.post("/admin/bpmn/purchase_request/deploy", data=xml, headers=headers)
+    assert no_note.status_code == 422 and no_note.get_json()["details"] == {"note": ["required"]}
+    deployed = admin.client.post("/admin/bpmn/purchase_request/deploy?note=改名", data=xml.replace("购买社会数据审批".encode(), "采购审批".encode()),
                                  headers=headers)
     assert deployed.status_code == 200 and deployed.get_json()["items"] == [{"key": "purchase_request", "version": 2}]
     latest = _one(select(ProcessDefinition).where(ProcessDefinition.key == "purchase_request",
                                                   ProcessDefinition.version == 2))
     assert latest.deployed_by == "admin" and latest.elements["purchase_review"]["name"] == "采购审批"
+    assert latest.note == "改名"
     db.session.remove()
 
-    upload = {"file": (io.BytesIO(b"<not-bpmn/>"), "x.bpmn")}
+    upload = {"file": (io.BytesIO(b"<not-bpmn/>"), "x.bpmn"), "note": "试一试"}
     refused = admin.post("/admin/processes", upload, content_type="multipart/form-data")
     assert refused.status_code == 400 and "流程模型无效" in refused.get_data(as_text=True)
     assert Pages(demo, "auditor").get("/admin/bpmn/share_request").status_code == 403

@@ -161,15 +161,20 @@ def test_bpmn_edit_validate_and_deploy_a_new_version(person, api):
     shot(admin, "bpmn-2-properties")
     admin.click("#validate")
     admin.wait_for_selector("#result.ok")
+    admin.click("#deploy")
+    admin.wait_for_selector("#result.error")  # a deployment needs a change note
+    admin.fill("#deploy-note", "审核期限改为 12 个工作日")
     asked = []
     admin.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     admin.click("#deploy")  # deploying asks for a confirmation first
     admin.wait_for_selector("#result.ok >> text=v2")
     assert asked and "确认部署" in asked[0]
+    assert admin.inner_text("#version-header") == "v2"  # the header follows the deployment
     shot(admin, "bpmn-3-deployed")
     xml = api.get("/process-definitions/share_request/xml?version=2", "admin").get_data(as_text=True)
     assert 'sla_start("provider_review", "提供单位审核", 12,' in xml and "提供单位审核(十个工作日)" in xml
     assert 'xsi:type="bpmn:tFormalExpression"' in xml and "<bpmn:lane id=\"provider\"" in xml
+    assert api.ok("GET", "/process-definitions/share_request?version=2", "admin")["note"] == "审核期限改为 12 个工作日"
 
     admin.goto("/admin/processes")
     versions = admin.locator("section.process[data-key=share_request] tr[data-version]")
@@ -235,3 +240,76 @@ def test_a_form_posted_without_its_csrf_token_is_refused(person):
     assert page.locator(".error-page").get_attribute("data-code") == "csrf_failed"
     assert "安全令牌" in page.inner_text("main")
     shot(page, "csrf-refused")
+
+
+def test_an_admin_builds_a_migration_mapping_on_the_diagrams_and_migrates(person, api):
+    _needs_vendor_files()
+    from tests.migration_support import RENAMED, share_request_v2
+
+    review = api.share("zrzy_sun", "GA-HJ-001")
+    dispatch = api.share("zrzy_sun", "SCJG-XY-002")
+    api.ok("POST", "/process-definitions", "admin", 201, data=share_request_v2(), content_type="application/xml")
+    admin = person("admin")
+    admin.goto("/admin/processes")
+    admin.click("section.process[data-key=share_request] a.migrate")
+    admin.wait_for_selector(".diagrams[data-ready=true]")
+    unmatched = "#diagram-from .djs-element.dsf-unmatched[data-element-id=provider_review]"
+    assert admin.locator(unmatched).count() == 1
+    assert admin.locator("select[name='map-dispatch_feedback']").count() == 0  # same id: maps itself
+
+    # the mapping, built on the diagrams: the old review, then its counterpart in v2
+    admin.click("#diagram-from .djs-element[data-element-id=provider_review]")
+    admin.click(f"#diagram-to .djs-element[data-element-id={RENAMED}]")
+    assert admin.input_value("select[name='map-provider_review']") == RENAMED
+    assert admin.locator(f"#diagram-to .djs-element.dsf-mapped[data-element-id={RENAMED}]").count() == 1
+    shot(admin, "migrate-1-mapping")
+
+    admin.click("#dry-run")
+    admin.wait_for_selector("section.report")
+    assert admin.locator("section.report tr.ok").count() == 2
+    assert "尚未迁移" in admin.inner_text("section.report h2")
+    assert api.ok("GET", f"/requests/{review['id']}", "admin")["process"]["version"] == 1  # nothing moved yet
+    assert admin.input_value("select[name='map-provider_review']") == RENAMED  # the mapping is kept
+    shot(admin, "migrate-2-dry-run")
+
+    admin.click("#migrate")
+    admin.wait_for_selector("section.report >> text=迁移结果")
+    assert admin.locator("section.report tr.ok").count() == 2
+    shot(admin, "migrate-3-done")
+    moved = api.ok("GET", f"/requests/{review['id']}", "admin")
+    assert moved["process"]["version"] == 2 and [t["task_key"] for t in moved["open_tasks"]] == [RENAMED]
+    assert api.ok("GET", f"/requests/{dispatch['id']}", "admin")["process"]["version"] == 2
+
+
+def test_the_editor_opens_readable_shows_the_fields_of_the_element_type_and_speaks_chinese(person):
+    _needs_vendor_files()
+    admin = person("admin")
+    admin.goto("/admin/bpmn/share_request")
+    admin.wait_for_selector("#canvas[data-ready=true]")
+    # fitted to the frame's height: every lane visible, labels at a readable size
+    assert admin.evaluate("() => dsfModeler.get('canvas').zoom()") >= 0.5
+    assert admin.locator(".djs-element[data-element-id=city_authority]").is_visible()
+    assert admin.locator(".djs-element[data-element-id=provider_authority]").is_visible()
+
+    def visible_fields():
+        return admin.evaluate("""() => [...document.querySelectorAll('#props .field')]
+            .filter((f) => f.offsetParent !== null).map((f) => f.querySelector('textarea, input').id)""")
+
+    def select(element):
+        admin.evaluate(f"() => dsfModeler.get('selection').select(dsfModeler.get('elementRegistry').get('{element}'))")
+
+    select("start_review_clock")
+    assert visible_fields() == ["prop-name", "prop-script"]
+    select("provider_review")
+    assert visible_fields() == ["prop-name", "prop-clock"]
+    select("f_approve")
+    assert visible_fields() == ["prop-name", "prop-condition"]
+    admin.click(".djs-context-pad .entry[data-action=delete]", trial=True)
+    select("provider_review")
+    admin.click(".djs-context-pad .entry[data-action=replace]")
+    admin.wait_for_selector(".djs-popup")
+    admin.keyboard.press("Escape")
+    titles = admin.evaluate("""() => [...document.querySelectorAll('.djs-palette [title], .djs-context-pad [title]')]
+        .map((e) => e.getAttribute('title'))""")
+    assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
+    assert admin.evaluate("() => [...window.dsfUntranslated]") == []

@@ -14,6 +14,8 @@ def register_blueprints(api: Api, app: Flask) -> None:
     api.register_blueprint(casework.blp, url_prefix="/api/v1")
     from app.api import regulatory  # objections, coordination of a refusal
     api.register_blueprint(regulatory.blp, url_prefix="/api/v1")
+    from app.api import migrations  # administration: moving running cases between versions
+    api.register_blueprint(migrations.blp, url_prefix="/api/v1")
     if app.config["DSF_FAKE_CLOCK"]:
         api.register_blueprint(testing.blp, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from app import auth
 from app.api.common import page
-from app.api.schemas import DefinitionArgs, DefinitionList, DefinitionOut, PageArgs, VersionArgs
-from app.cases import definitions
+from app.api.schemas import DefinitionArgs, PageArgs, VersionArgs
+from app.api.schemas_admin import DefinitionNoted, DefinitionRunningList, DeployArgs
+from app.cases import definitions, versions
 from app.errors import AppError
 from app.models import ProcessDefinition
 
@@ -16,7 +17,7 @@ blp = Blueprint("processes", __name__, description="流程定义 Process definit
 
 def _out(d: ProcessDefinition) -> dict:
     return {"key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at.isoformat(),
-            "deployed_by": d.deployed_by}
+            "deployed_by": d.deployed_by, "note": d.note}
 
 
 class ListArgs(DefinitionArgs, PageArgs):
@@ -32,15 +33,18 @@ class Deployed(Schema):
 @blp.get("/process-definitions")
 @auth.require("admin", "auditor")
 @blp.arguments(ListArgs, location="query")
-@blp.response(200, DefinitionList)
+@blp.response(200, DefinitionRunningList)
 def list_definitions(args):
+    """Each item with ``running``: its open cases (those a migration could move)."""
     query = select(ProcessDefinition)
     if not args["all"]:
         newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")) \
             .group_by(ProcessDefinition.key).subquery()
         query = query.join(newest, (ProcessDefinition.key == newest.c.key)
                            & (ProcessDefinition.version == newest.c.v))
-    return page(query.order_by(ProcessDefinition.key, ProcessDefinition.version), args, _out)
+    running = versions.running_by_definition()
+    return page(query.order_by(ProcessDefinition.key, ProcessDefinition.version), args,
+                lambda d: {**_out(d), "running": running.get(d.id, 0)})
 
 
 def _uploaded_xml() -> bytes:
@@ -53,10 +57,12 @@ def _uploaded_xml() -> bytes:
 
 @blp.post("/process-definitions")
 @auth.require("admin")
+@blp.arguments(DeployArgs, location="query")
 @blp.response(201, Deployed)
-def deploy():
-    """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process."""
-    created = definitions.deploy(_uploaded_xml(), auth.current_user().username)
+def deploy(args):
+    """Body: BPMN XML (application/xml, or multipart field ``file``); one version per process;
+    ``?note=`` the change note (kept on the version and in its audit event)."""
+    created = definitions.deploy(_uploaded_xml(), auth.current_user().username, note=args["note"])
     items = [{"key": d.key, "version": d.version} for d in created]
     return {**items[0], "items": items}
 
@@ -64,7 +70,7 @@ def deploy():
 @blp.get("/process-definitions/<key>")
 @auth.require("admin", "auditor")
 @blp.arguments(VersionArgs, location="query")
-@blp.response(200, DefinitionOut)
+@blp.response(200, DefinitionNoted)
 def get_definition(args, key):
     return _out(definitions.version(key, args.get("version")))
 

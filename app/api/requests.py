@@ -4,9 +4,10 @@ from flask_smorest import Blueprint
 from app import auth
 from app.api import present
 from app.api.common import page
-from app.api.schemas import (OpenDataRequestIn, PurchaseRequestIn, RequestFilter, RequestList, RequestOut,
-                             ShareRequestIn, SupplementIn)
-from app.cases import access, open_data, purchase, requests, share
+from app.api.schemas import (OpenDataRequestIn, PurchaseRequestIn, RequestList, RequestOut, ShareRequestIn,
+                             SupplementIn)
+from app.api.schemas_admin import CancelIn, CaseFilter
+from app.cases import access, open_data, purchase, requests, share, versions
 from app.errors import forbidden
 from app.models import Case
 
@@ -46,7 +47,7 @@ def file_purchase_request(body):
 
 @blp.get("/requests")
 @auth.require()
-@blp.arguments(RequestFilter, location="query")
+@blp.arguments(CaseFilter, location="query")
 @blp.response(200, RequestList)
 def list_requests(args):
     query = access.visible_cases(auth.current_user())
@@ -54,6 +55,7 @@ def list_requests(args):
         query = query.where(Case.kind == args["kind"])
     if "status" in args:
         query = query.where(Case.status == args["status"])
+    query = versions.of_version(query, args.get("process"), args.get("version"))
     return page(query.order_by(Case.created_at.desc(), Case.id), args, present.case)
 
 
@@ -83,3 +85,12 @@ def withdraw(case_id):
     user = auth.current_user()
     access.case_for_reading(user, case_id)
     return present.case(requests.withdraw(user, case_id))
+
+
+@blp.post("/requests/<case_id>/cancel")
+@auth.require("admin")
+@blp.arguments(CancelIn)
+@blp.response(200, RequestOut)
+def cancel(body, case_id):
+    """Administrator ends a broken case (tasks, timers cancelled; clocks stopped; audited)."""
+    return present.case(requests.cancel(auth.current_user(), case_id, body["reason"]))

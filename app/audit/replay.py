@@ -4,7 +4,8 @@ check that it reaches exactly the recorded state (Temporal-style: the history is
 Inputs, all from the case's audit events: ``case_started`` (the request and the catalog facts
 the workflow started with), ``task_completed`` (the form data; the task is found through the
 ``task_created`` event that named its row, else as the READY user task of that element),
-``timer_fired``, ``case_withdrawn`` and ``deadline_recomputed``. Each command runs on a
+``timer_fired``, ``case_withdrawn``, ``case_cancelled``, ``case_migrated`` (onto the recorded
+version with the recorded mapping) and ``deadline_recomputed``. Each command runs on a
 FakeClock set to its recorded time and on the calendar it counted with: its event names the
 years it consulted by fingerprint (app/engine/calendar_facts.py) and app/audit/calendars.py
 finds those very schedules (shipped, loaded, audited or estimated). The replay then checks
@@ -30,18 +31,19 @@ from app.audit.calendars import CalendarArchive, CalendarUnavailable
 from app.audit.replay_checks import Diverged
 from app.calendar import ScheduleError
 from app.cases.calendar_reload import _recompute_clocks  # the very code the live command runs
+from app.engine import lifecycle
 from app.engine.clock import FakeClock
 from app.engine.context import EngineContext, engine_context
 from app.engine.deploy import checksum
 from app.engine.runner import EngineFailure
 from app.extensions import db
-from app.models import AuditEvent, Case
+from app.models import AuditEvent, Case, ProcessDefinition
 from app.services import engine, timezone
 from app.sla.timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
-OUTPUTS = ("task_created", "task_cancelled", "resource_aggregated", "resource_changed", "case_decided",
-           "applicant_notified", "grant_created", "party_notified")
+OUTPUTS = ("task_created", "task_cancelled", "task_migrated", "resource_aggregated", "resource_changed",
+           "case_decided", "applicant_notified", "grant_created", "party_notified")
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Replayer:
         self.events = events
         self.archive = CalendarArchive()
         self.workflow = None
+        self.definition = None  # the version the case runs on at this point (a migration moves it)
         self.state = checks.ProjectedState()
         self.steps: list[dict] = []
 
@@ -94,6 +97,8 @@ class Replayer:
                            "case_started", self.events[0].type if self.events else None)
         for command in commands:
             self.apply(command)
+        if self.definition.id != self.case.definition.id:
+            raise Diverged(None, "process_version", _ref(self.definition), _ref(self.case.definition))
         checks.compare_final(self.case, self.workflow, self.state, self.events[-1].seq)
 
     def apply(self, command: Command) -> None:
@@ -110,7 +115,7 @@ class Replayer:
             recorded = head.data.get("calendar", {})
             if ctx.calendar_facts != recorded:
                 raise Diverged(head.seq, "calendar_years", recorded, ctx.calendar_facts)
-            self.state.project(self.case, engine().snapshot(self.workflow), command, head.seq)
+            self.state.project(self.definition, self.case, engine().snapshot(self.workflow), command, head.seq)
         elif command.outputs:
             raise Diverged(command.outputs[0].seq, "unexpected_event", None, command.outputs[0].type)
         self.steps.append({"seq": head.seq, "type": head.type, "element": head.element,
@@ -135,17 +140,26 @@ def _started(r: Replayer, command: Command, ctx: EngineContext) -> bool:
     head, case = command.head, r.case
     if r.workflow is not None:
         raise Diverged(head.seq, "started_twice", None, head.type)
-    definition = case.definition
-    process = head.data.get("process", {})
-    if (process.get("key"), process.get("version")) != (definition.key, definition.version):
-        raise Diverged(head.seq, "process_version", process,
-                       {"key": definition.key, "version": definition.version})
+    r.definition = _definition(head, head.data.get("process", {}), case.definition)
+    start_data = {**head.data.get("input", {}), **head.data.get("catalog", {})}
+    r.workflow = engine().start(engine().spec(r.definition), start_data, ctx)
+    return True
+
+
+def _definition(head, process: dict, expected: ProcessDefinition | None = None) -> ProcessDefinition:
+    """The recorded version, unchanged since it was deployed (its checksum)."""
+    definition = db.session.scalar(select(ProcessDefinition).where(
+        ProcessDefinition.key == process.get("key"), ProcessDefinition.version == process.get("version")))
+    if definition is None:
+        raise Diverged(head.seq, "process_version", process, _ref(expected) if expected else None)
     if checksum(definition.xml.encode("utf-8")) != definition.checksum:
         raise Diverged(head.seq, "process_definition_changed", definition.checksum,
                        checksum(definition.xml.encode("utf-8")))
-    start_data = {**head.data.get("input", {}), **head.data.get("catalog", {})}
-    r.workflow = engine().start(engine().spec(definition), start_data, ctx)
-    return True
+    return definition
+
+
+def _ref(definition: ProcessDefinition) -> dict:
+    return {"key": definition.key, "version": definition.version}
 
 
 def _completed(r: Replayer, command: Command, ctx: EngineContext) -> bool:
@@ -170,8 +184,31 @@ def _timer(r: Replayer, command: Command, ctx: EngineContext) -> bool:
 
 
 def _withdrawn(r: Replayer, command: Command, ctx: EngineContext) -> bool:
-    r.workflow.cancel()
+    lifecycle.cancel(r.workflow, ctx, stop_clocks=False)
     r.state.status = "withdrawn"
+    return True
+
+
+def _cancelled(r: Replayer, command: Command, ctx: EngineContext) -> bool:
+    """The administrator's cancel, re-executed: the same engine step, the same clocks stopped."""
+    stopped = lifecycle.cancel(r.workflow, ctx, stop_clocks=True)
+    if stopped != command.head.data.get("clocks"):
+        raise Diverged(command.head.seq, "case_cancelled", stopped, command.head.data.get("clocks"))
+    r.state.status = "cancelled"
+    return True
+
+
+def _migrated(r: Replayer, command: Command, ctx: EngineContext) -> bool:
+    """The migration, re-executed at its recorded point: onto the recorded version, with the
+    recorded mapping (app/cases/migration.py runs the same engine step)."""
+    head = command.head
+    data = head.data
+    source = {"key": r.definition.key, "version": data.get("from_version")}
+    if data.get("from_version") != r.definition.version:
+        raise Diverged(head.seq, "process_version", _ref(r.definition), source)
+    target = _definition(head, {"key": r.definition.key, "version": data.get("to_version")})
+    r.workflow = lifecycle.migrate(engine(), r.workflow, engine().spec(target), data.get("mapping") or {}, ctx)
+    r.definition = target
     return True
 
 
@@ -204,7 +241,8 @@ def _note(r: Replayer, command: Command, ctx: EngineContext) -> bool:
 
 
 HANDLERS = {"case_started": _started, "task_completed": _completed, "timer_fired": _timer,
-            "case_withdrawn": _withdrawn, "deadline_recomputed": _recomputed,
+            "case_withdrawn": _withdrawn, "case_cancelled": _cancelled, "case_migrated": _migrated,
+            "deadline_recomputed": _recomputed,
             "task_claimed": _claim, "task_unclaimed": _claim, "task_reassigned": _claim,
             "comment_added": _note, "attachment_added": _note,
             "incident_raised": _note, "incident_retried": _note,

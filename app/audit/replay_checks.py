@@ -1,8 +1,9 @@
 """What a replayed case's projections would hold, and the comparisons with what is stored.
 
-``ProjectedState`` mirrors app/cases/projection.py in memory: after each replayed command it
-works out which user tasks open and close (element, department, role, due date), the SLA
-clocks and the status, and checks them against the ``task_created`` / ``task_cancelled``
+``ProjectedState`` holds the replay's rows in memory and moves them, after each replayed
+command, with the live projection's own decision (``app.cases.projection.derive``): which user
+tasks open, close or move (element, department, role, due date), the SLA clocks and the
+status; it checks them against the ``task_created`` / ``task_cancelled`` / ``task_migrated``
 events recorded with that command. ``compare_final`` then holds the end state against the
 case row, its human_tasks rows, its grant (one per granted share request), its waiting timer jobs and
 its stored workflow state.
@@ -14,14 +15,12 @@ from datetime import date, timezone
 
 from sqlalchemy import func, select
 
-from app.cases.lanes import LANE_ROLES
-from app.cases.projection import task_clock
+from app.cases.projection import derive
 from app.extensions import db
 from app.grants.register import creates_grant
 from app.models import Grant, HumanTask, TimerJob, User
 from app.services import engine
 
-OUTCOME_KEYS = ("decision", "reason", "conditions", "reply_type")
 
 
 class Diverged(Exception):
@@ -45,6 +44,10 @@ class ReplayTask:
     state: str = "open"
     completed_by: str | None = None
 
+    @classmethod
+    def of(cls, spiff_id: str, facts) -> "ReplayTask":
+        return cls(spiff_id, facts.element, facts.lane_department, facts.role, _iso(facts.due_date))
+
     def key(self) -> tuple:
         return (self.element, self.department, self.role, self.due_date)
 
@@ -54,6 +57,8 @@ class ReplayTask:
 
 
 class ProjectedState:
+    """The replay's rows, moved by the very decision the live command applies (``derive``)."""
+
     def __init__(self):
         self.by_spiff: dict[str, ReplayTask] = {}
         self.rows: dict[str, ReplayTask] = {}
@@ -76,42 +81,38 @@ class ProjectedState:
     def complete(self, task: ReplayTask, actor: str) -> None:
         task.state, task.completed_by = "completed", actor
 
-    def project(self, case, snap, command, seq: int) -> None:
+    def project(self, definition, case, snap, command, seq: int) -> None:
         """The projection of one command, checked against the events recorded with it."""
-        ready = dict(snap.ready_user_tasks)
-        cancelled = [t for t in self.open_tasks() if t.spiff_id not in ready]
+        decision = derive(definition.elements, case.lanes, self.status, self.outcome,
+                          {t.spiff_id: t.element for t in self.open_tasks()}, snap)
+        cancelled = [self.by_spiff[s] for s in decision.cancelled]
         for task in cancelled:
             task.state = "cancelled"
-        created = [self._new_task(case, snap, spiff_id, element) for spiff_id, element in snap.ready_user_tasks
-                   if spiff_id not in self.by_spiff]
-        for task in self.open_tasks():
-            task.due_date = _due(snap.sla.get(task_clock(case.definition.elements, task.element)))
+        created = [ReplayTask.of(spiff_id, facts) for spiff_id, facts in decision.created]
+        for task in created:
+            self.by_spiff[task.spiff_id] = task
+        moved = []
+        for spiff_id, facts in decision.kept.items():
+            task = self.by_spiff[spiff_id]
+            if task.element != facts.element:
+                moved.append((task.element, ReplayTask.of(spiff_id, facts)))
+            task.element, task.department, task.role = facts.element, facts.lane_department, facts.role
+            task.due_date = _iso(facts.due_date)
         self._match(command.outputs, cancelled, created, seq)
-        self.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
-        before = (self.status, self.outcome)
-        if self.status != "withdrawn":
-            if snap.outcome:
-                self.status = snap.outcome["status"]
-                self.outcome = {k: snap.outcome.get(k) for k in OUTCOME_KEYS}
-            elif snap.completed:
-                self.status = "completed"
+        self._match_moved(command.outputs, moved, seq)
+        self.sla = decision.sla
         decided = [{"status": e.data.get("status"), "outcome": e.data.get("outcome")}
                    for e in command.outputs if e.type == "case_decided"]
-        expected = [] if (self.status, self.outcome) == before else [{"status": self.status, "outcome": self.outcome}]
+        expected = [{"status": decision.status, "outcome": decision.outcome}] if decision.decided else []
+        before = self.status
+        self.status, self.outcome = decision.status, decision.outcome
         if decided != expected:
             raise Diverged(seq, "case_decided", expected, decided)
         granted = sum(1 for e in command.outputs if e.type == "grant_created")
-        due = 1 if creates_grant(case.kind, before[0], self.status) else 0
+        due = 1 if creates_grant(case.kind, before, self.status) else 0
         if granted != due:
             raise Diverged(seq, "grant_created", due, granted)
         self.grants += due
-
-    def _new_task(self, case, snap, spiff_id: str, element: str) -> ReplayTask:
-        lane = case.definition.elements.get(element, {}).get("lane")
-        task = ReplayTask(spiff_id, element, case.lanes.get(lane), LANE_ROLES.get(lane, "admin"),
-                          _due(snap.sla.get(task_clock(case.definition.elements, element))))
-        self.by_spiff[spiff_id] = task
-        return task
 
     def _match(self, outputs, cancelled, created, seq) -> None:
         recorded_cancel = sorted((e.element, e.data.get("task")) for e in outputs if e.type == "task_cancelled")
@@ -129,6 +130,14 @@ class ProjectedState:
             free.remove(task)
             task.row_id = event.data.get("task")
             self.rows[task.row_id] = task
+
+    def _match_moved(self, outputs, moved, seq) -> None:
+        """Open tasks a migration moved to another element (``task_migrated``)."""
+        recorded = sorted((e.data.get("from"), e.data.get("task"), *_created_key(e))
+                          for e in outputs if e.type == "task_migrated")
+        expected = sorted((old, self.by_spiff[t.spiff_id].row_id, *t.key()) for old, t in moved)
+        if recorded != expected:
+            raise Diverged(seq, "task_migrated", _pairs(expected), _pairs(recorded))
 
 
 def compare_final(case, workflow, state: ProjectedState, seq: int) -> None:
@@ -203,10 +212,6 @@ def _created_dict(key: tuple) -> dict:
 
 def _pairs(items) -> list[list]:
     return [list(i) for i in items]
-
-
-def _due(clock: dict | None) -> str | None:
-    return clock["due_date"] if clock else None
 
 
 def _iso(value: date | None) -> str | None:

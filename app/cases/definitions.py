@@ -21,16 +21,16 @@ def check(xml: bytes) -> list:
         raise AppError("invalid_bpmn", 400, exc.details, problem=exc.problem) from None
 
 
-def deploy(xml: bytes, actor: str) -> list[ProcessDefinition]:
+def deploy(xml: bytes, actor: str, note: str | None = None) -> list[ProcessDefinition]:
     """The deploy command: its own unit of work, committed with its audit events."""
     with UnitOfWork(actor) as uow:
-        return deploy_in(uow, xml)
+        return deploy_in(uow, xml, note)
 
 
-def deploy_in(uow: UnitOfWork, xml: bytes) -> list[ProcessDefinition]:
+def deploy_in(uow: UnitOfWork, xml: bytes, note: str | None = None) -> list[ProcessDefinition]:
     """A new version of every executable process in ``xml``, deployed by ``uow.actor`` and
-    audited (``definition_deployed``: key, version, checksum, deployer); 400 ``invalid_bpmn``
-    if unsafe."""
+    audited (``definition_deployed``: key, version, checksum, deployer, change note); 400
+    ``invalid_bpmn`` if unsafe."""
     processes = check(xml)
     text = xml.decode("utf-8")
     created = []
@@ -39,12 +39,12 @@ def deploy_in(uow: UnitOfWork, xml: bytes) -> list[ProcessDefinition]:
                                    .where(ProcessDefinition.key == proc.key)) or 0
         definition = ProcessDefinition(key=proc.key, version=latest + 1, name=proc.name, xml=text,
                                        checksum=checksum(xml), elements=proc.elements,
-                                       deployed_at=uow.now, deployed_by=uow.actor)
+                                       deployed_at=uow.now, deployed_by=uow.actor, note=note)
         db.session.add(definition)
         created.append(definition)
         uow.record(None, "definition_deployed", definition.key,
                    {"key": definition.key, "version": definition.version,
-                    "checksum": definition.checksum, "deployed_by": uow.actor})
+                    "checksum": definition.checksum, "deployed_by": uow.actor, "note": note})
     return created
 
 

@@ -2,10 +2,18 @@
 
 Human tasks (inbox), timer jobs, SLA clocks and the case status are derived here from one
 ``Snapshot`` of the workflow, in the command's transaction; nothing else writes them.
+
+The decision is one pure function, ``derive``: from the case facts (its model's elements,
+its lanes, its status), the rows projected so far and a ``Snapshot`` it says which task rows
+open, close or change and what status the case now has. The live command applies that
+decision to the database (``project``); the auditor's replay (app/audit/replay_checks.py)
+applies it to its in-memory rows and compares it with the events recorded — one code path,
+so the two cannot drift apart.
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -16,82 +24,156 @@ from app.models import Case, HumanTask, TimerJob
 from app.models.types import new_id
 from app.timers import incidents
 
+OUTCOME_KEYS = ("decision", "reason", "conditions", "reply_type")
+FINAL_BY_COMMAND = ("withdrawn", "cancelled")  # statuses a command set; the workflow never changes them
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What a task row holds that the workflow decides."""
+
+    element: str
+    name: str
+    lane_department: str | None  # department code of the task's lane for this case
+    role: str
+    due_date: date | None
+    personal: bool = False  # assigned to the case's applicant
+
+
+@dataclass
+class Projected:
+    """The decision for one command: ``cancelled``/``kept`` are spiff ids of rows open before."""
+
+    cancelled: list[str] = field(default_factory=list)
+    created: list[tuple[str, TaskFacts]] = field(default_factory=list)
+    kept: dict[str, TaskFacts] = field(default_factory=dict)
+    timers_added: list[tuple[str, str, datetime]] = field(default_factory=list)
+    timers_moved: dict[str, datetime] = field(default_factory=dict)
+    timers_gone: list[str] = field(default_factory=list)
+    sla: list = field(default_factory=list)
+    status: str = "pending"
+    outcome: dict | None = None
+    decided: bool = False
+
+
+def derive(elements: dict, lanes: dict, status: str, outcome: dict | None, open_tasks: dict[str, str],
+           snap, waiting_timers: dict[str, datetime] | None = None) -> Projected:
+    """``open_tasks``: spiff id -> element of the rows open before the command;
+    ``waiting_timers``: spiff id -> due of the timer jobs waiting before it."""
+    ready = dict(snap.ready_user_tasks)
+    out = Projected(cancelled=[s for s in open_tasks if s not in ready])
+    for spiff_id, element in snap.ready_user_tasks:
+        facts = task_facts(elements, lanes, element, snap.sla)
+        if spiff_id in open_tasks:
+            out.kept[spiff_id] = facts
+        else:
+            out.created.append((spiff_id, facts))
+    waiting = waiting_timers or {}
+    for spiff_id, element, due in snap.timers:
+        if spiff_id not in waiting:
+            out.timers_added.append((spiff_id, element, due))
+        elif waiting[spiff_id] != due:
+            out.timers_moved[spiff_id] = due
+    live = {spiff_id for spiff_id, _e, _d in snap.timers}
+    out.timers_gone = [s for s in waiting if s not in live]
+    out.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
+    out.status, out.outcome = status, outcome
+    if status not in FINAL_BY_COMMAND:
+        if snap.outcome:
+            out.status = snap.outcome["status"]
+            out.outcome = {k: snap.outcome.get(k) for k in OUTCOME_KEYS}
+        elif snap.completed:
+            out.status = "completed"
+    out.decided = (out.status, out.outcome) != (status, outcome)
+    return out
+
+
+def task_facts(elements: dict, lanes: dict, element: str, sla: dict) -> TaskFacts:
+    info = elements.get(element, {})
+    lane = info.get("lane")
+    return TaskFacts(element=element, name=info.get("name", element), lane_department=lanes.get(lane),
+                     role=LANE_ROLES.get(lane, "admin"), due_date=_due_date(sla.get(task_clock(elements, element))),
+                     personal=lane in PERSONAL_LANES)
+
+
+# -- the live command: apply the decision to the case's rows ------------------------------
 
 def project(uow, case: Case, snap, new: bool = False) -> None:
     """``new``: the case was created by this command, so it has no rows to reconcile yet."""
     with db.session.no_autoflush:
-        _project_tasks(uow, case, snap, new)
-        _project_timers(uow, case, snap, new)
-        case.sla = sorted(snap.sla.values(), key=lambda c: (c["started_on"], c["key"]))
-        _project_status(uow, case, snap)
+        # filter in Python too: the command may have closed a row in memory (no autoflush here)
+        open_rows = {} if new else {t.spiff_task_id: t for t in db.session.scalars(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))
+            if t.state == "open"}
+        waiting = {} if new else {j.spiff_task_id: j for j in db.session.scalars(
+            select(TimerJob).where(TimerJob.case_id == case.id, TimerJob.state == "waiting"))
+            if j.state == "waiting"}
+        decision = derive(case.definition.elements, case.lanes, case.status, case.outcome,
+                          {s: r.task_key for s, r in open_rows.items()}, snap,
+                          {s: j.due_at for s, j in waiting.items()})
+        _apply_tasks(uow, case, decision, open_rows, new)
+        _apply_timers(uow, case, decision, waiting)
+        case.sla = decision.sla
+        _project_status(uow, case, snap, decision)
 
 
-def _project_tasks(uow, case: Case, snap, new: bool) -> None:
-    # filter in Python too: the command may have closed a row in memory (no autoflush here)
-    open_rows = {} if new else {t.spiff_task_id: t for t in db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))
-        if t.state == "open"}
-    ready = dict(snap.ready_user_tasks)
-    for spiff_id, row in open_rows.items():
-        if spiff_id not in ready:
-            row.state = "cancelled"
-            row.completed_at = uow.now
-            uow.record(case, "task_cancelled", row.task_key, {"task": row.id})
-    elements = case.definition.elements
-    for spiff_id, element in snap.ready_user_tasks:
-        if spiff_id in open_rows:
-            continue
-        info = elements.get(element, {})
-        lane = info.get("lane")
-        department = uow.department(case.lanes.get(lane))
-        row = HumanTask(id=new_id(), case_id=case.id, spiff_task_id=spiff_id, task_key=element,
-                        name=info.get("name", element), kind=case.kind,
+def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: bool) -> None:
+    for spiff_id in decision.cancelled:
+        row = open_rows[spiff_id]
+        row.state = "cancelled"
+        row.completed_at = uow.now
+        uow.record(case, "task_cancelled", row.task_key, {"task": row.id})
+    for spiff_id, facts in decision.created:
+        department = uow.department(facts.lane_department)
+        row = HumanTask(id=new_id(), case_id=case.id, spiff_task_id=spiff_id, task_key=facts.element,
+                        name=facts.name, kind=case.kind,
                         department_id=department.id if department else None, department=department,
-                        role=LANE_ROLES.get(lane, "admin"), created_at=uow.now,
-                        due_date=_due_date(snap.sla.get(task_clock(elements, element))))
-        if lane in PERSONAL_LANES:
+                        role=facts.role, created_at=uow.now, due_date=facts.due_date)
+        if facts.personal:
             row.assignee_id = case.applicant_id
         db.session.add(row)
-        incidents.check_handler(uow, case, spiff_id, element, lane, new)
-        uow.record(case, "task_created", element, {"task": row.id, "department": case.lanes.get(lane),
-                                                   "role": row.role, "due_date": _iso(row.due_date)})
-    for row in open_rows.values():
-        if row.spiff_task_id in ready:
-            row.due_date = _due_date(snap.sla.get(task_clock(elements, row.task_key)))
+        lane = case.definition.elements.get(facts.element, {}).get("lane")
+        incidents.check_handler(uow, case, spiff_id, facts.element, lane, new)
+        uow.record(case, "task_created", facts.element, created_data(row.id, facts))
+    for spiff_id, facts in decision.kept.items():
+        row = open_rows[spiff_id]
+        row.due_date = facts.due_date
+        if row.task_key != facts.element:  # a migration moved the task to another element
+            department = uow.department(facts.lane_department)
+            uow.record(case, "task_migrated", facts.element, {**created_data(row.id, facts), "from": row.task_key})
+            row.task_key, row.name, row.role = facts.element, facts.name, facts.role
+            row.department_id, row.department = (department.id if department else None), department
 
 
-def _project_timers(uow, case: Case, snap, new: bool) -> None:
-    waiting = {} if new else {j.spiff_task_id: j for j in db.session.scalars(
-        select(TimerJob).where(TimerJob.case_id == case.id, TimerJob.state == "waiting"))
-        if j.state == "waiting"}
-    live = set()
-    for spiff_id, element, due in snap.timers:
-        live.add(spiff_id)
-        job = waiting.get(spiff_id)
-        if job is None:
-            db.session.add(TimerJob(case_id=case.id, spiff_task_id=spiff_id, element=element, due_at=due))
-        elif job.due_at != due:
-            job.due_at = due
-    for spiff_id, job in waiting.items():
-        if spiff_id not in live:
-            job.state = "done" if job.due_at <= uow.now else "cancelled"
-            job.fired_at = uow.now if job.state == "done" else None
-            job.lock_owner = job.lock_expires_at = None
+def created_data(row_id: str, facts: TaskFacts) -> dict:
+    """The data of ``task_created`` (and ``task_migrated``): what the replay checks."""
+    return {"task": row_id, "department": facts.lane_department, "role": facts.role,
+            "due_date": _iso(facts.due_date)}
 
 
-def _project_status(uow, case: Case, snap) -> None:
-    """Status and outcome from the workflow; a change is recorded (the applicant is told)."""
-    if case.status == "withdrawn":
+def _apply_timers(uow, case: Case, decision: Projected, waiting: dict) -> None:
+    for spiff_id, element, due in decision.timers_added:
+        db.session.add(TimerJob(case_id=case.id, spiff_task_id=spiff_id, element=element, due_at=due))
+    for spiff_id, due in decision.timers_moved.items():
+        waiting[spiff_id].due_at = due
+    for spiff_id in decision.timers_gone:
+        job = waiting[spiff_id]
+        job.state = "done" if job.due_at <= uow.now else "cancelled"
+        job.fired_at = uow.now if job.state == "done" else None
+        job.lock_owner = job.lock_expires_at = None
+
+
+def _project_status(uow, case: Case, snap, decision: Projected | None = None) -> None:
+    """Status and outcome from the workflow; a change is recorded (the applicant is told).
+    The hook where a decided case's other consequences (grants) are applied."""
+    if decision is None:
+        decision = derive(case.definition.elements, case.lanes, case.status, case.outcome, {}, snap)
+    if not decision.decided:
         return
-    before = (case.status, case.outcome)
-    if snap.outcome:
-        case.status = snap.outcome["status"]
-        case.outcome = {k: snap.outcome.get(k) for k in ("decision", "reason", "conditions", "reply_type")}
-    elif snap.completed:
-        case.status = "completed"
-    if (case.status, case.outcome) != before:
-        uow.record(case, "case_decided", None, {"status": case.status, "outcome": case.outcome})
-        grants.on_decided(uow, case, before[0])
+    before = case.status
+    case.status, case.outcome = decision.status, decision.outcome
+    uow.record(case, "case_decided", None, {"status": case.status, "outcome": case.outcome})
+    grants.on_decided(uow, case, before)
 
 
 def task_clock(elements: dict, element: str) -> str:

@@ -12,7 +12,7 @@ from app.models.process import ProcessDefinition
 from app.models.types import UTCDateTime, new_id
 
 KINDS = ("share", "open_data", "purchase", "catalog_change", "emergency", "objection", "coordination")
-STATUSES = ("pending", "granted", "refused", "abandoned", "withdrawn", "completed")
+STATUSES = ("pending", "granted", "refused", "abandoned", "withdrawn", "completed", "cancelled")
 
 
 class Case(db.Model):

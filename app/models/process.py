@@ -24,3 +24,4 @@ class ProcessDefinition(db.Model):
     elements: Mapped[dict] = mapped_column(JSON, default=dict)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deployed_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)  # what changed and why, as the deployer said

@@ -8,7 +8,8 @@ KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purch
          "catalog_change": _l("目录变更"), "emergency": _l("临时调整共享属性"),
          "objection": _l("数据校核异议"), "coordination": _l("共享争议协调")}
 STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
-            "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结")}
+            "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结"),
+            "cancelled": _l("已终止")}
 TASK_STATES = {"open": _l("待办理"), "completed": _l("已办结"), "cancelled": _l("已取消")}
 SHARE_TYPES = {"unconditional": _l("无条件共享"), "conditional": _l("有条件共享"), "none": _l("不予共享")}
 OPEN_TYPES = {"unconditional": _l("无条件开放"), "on_request": _l("依申请开放"), "closed": _l("不予开放")}
@@ -37,6 +38,7 @@ EVENTS = {
     "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
     "resource_changed": _l("目录信息变更"),
     "party_notified": _l("书面告知第三方"),
+    "case_cancelled": _l("管理员终止事项"), "case_migrated": _l("迁移流程版本"), "task_migrated": _l("待办迁移"),
 }
 # the models' user tasks by element id: their names in the page's language
 STEPS = {

@@ -1,3 +1,3 @@
 """The page routes, one module per area; importing them registers them on the blueprint."""
 from app.web.pages import (admin, admin_catalog, admin_identity, audit, auth, casework, dashboard,  # noqa: F401
-                           grants, notifications, processes, requests, tasks)
+                           grants, migrations, notifications, processes, requests, tasks)

@@ -6,19 +6,22 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.cases import definitions, regulations
+from app.api.schemas_admin import DeployArgs
+from app.cases import definitions, regulations, versions
 from app.errors import AppError
 from app.extensions import db
 from app.models import ProcessDefinition
 from app.web import bp
 from app.web.deadlines import today
 from app.web.errors import text_of
+from app.web.forms import load
 from app.web.session import current_user, login_required
 
 
 def _page(status: int = 200):
     """The list of processes, each with the regulations it cites; lapsed ones are warned about."""
     return render_template("admin/processes.html", versions=_versions(), cited=regulations.cited,
+                           running=versions.running_by_definition(),
                            lapsed=regulations.lapsed_in_force(today())), status
 
 
@@ -39,7 +42,8 @@ def admin_processes():
         try:
             if upload is None or not upload.filename:
                 raise AppError("invalid_bpmn", 400, problem=_("请选择 BPMN 文件"))
-            created = definitions.deploy(upload.read(), current_user().username)
+            created = definitions.deploy(upload.read(), current_user().username,
+                                         note=change_note(request.form.get("note")))
         except AppError as exc:
             flash(text_of(exc), "error")
             return _page(exc.status)
@@ -63,6 +67,14 @@ def bpmn_xml(key: str):
     return Response(definition.xml, mimetype="application/xml")
 
 
+def change_note(text: str | None) -> str:
+    """The change note a deployment from the pages must carry (the API's rule for its length)."""
+    note = load(DeployArgs, {"note": (text or "").strip()})["note"]
+    if not note:
+        raise AppError("validation_error", 422, {"note": ["required"]})
+    return note
+
+
 def _problem(exc: AppError):
     """invalid_bpmn as the editor shows it: the message, and the element id to mark."""
     return jsonify({"ok": False, "code": exc.code, "message": text_of(exc), "details": exc.details}), exc.status
@@ -83,7 +95,8 @@ def bpmn_validate(key: str):
 @login_required("admin")
 def bpmn_deploy(key: str):
     try:
-        created = definitions.deploy(request.get_data(), current_user().username)
+        created = definitions.deploy(request.get_data(), current_user().username,
+                                     note=change_note(request.args.get("note")))
     except AppError as exc:
         return _problem(exc)
     items = [{"key": d.key, "version": d.version} for d in created]

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import catalog
-from app.cases import access, coordination, objection, open_data, purchase, requests, share
+from app.cases import access, coordination, objection, open_data, purchase, requests, share, versions
 from app.cases.history import sees_full_history
 from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
@@ -41,6 +41,8 @@ def request_list():
         query = query.where(Case.kind == kind)
     if status in STATUSES:
         query = query.where(Case.status == status)
+    process, version = request.args.get("process") or None, request.args.get("version", type=int)
+    query = versions.of_version(query, process, version)  # the process page links its running cases here
     mine = request.args.get("mine") == "1"
     if mine:
         query = query.where(Case.applicant_id == user.id)
@@ -50,6 +52,7 @@ def request_list():
                                .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).unique().all()
     return render_template("requests.html", cases=cases, total=total, page=page, per_page=PER_PAGE,
                            kind=kind, status=status, mine=mine, kinds=KINDS, statuses=STATUSES,
+                           process=process, version=version,
                            can_file=[k for k, role in FILERS.items() if user.has_role(role)])
 
 

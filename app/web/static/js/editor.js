@@ -9,10 +9,15 @@ const EXTRA_ZH = {
   'User task': '用户任务', 'Script task': '脚本任务', 'Exclusive gateway': '排他网关',
   'Timer boundary event (non-interrupting)': '定时边界事件(非中断)', 'Lane': '泳道',
   'Delete': '删除', 'Connect using sequence/message flow or association': '连线',
+  'Change element': '更改元素类型', 'Activate lasso tool': '启动套索工具', 'Align elements': '对齐元素',
+  'Distribute elements horizontally': '水平分布元素', 'Distribute elements vertically': '垂直分布元素',
+  'Toggle non-interrupting': '切换中断/非中断', 'Search in diagram': '在图中搜索',
 };
+window.dsfUntranslated = new Set(); // texts bpmn-js asked for that have no Chinese yet (tests read it)
 
 function translateModule(dictionary) {
   function translate(template, replacements) {
+    if (!dictionary[template]) window.dsfUntranslated.add(template);
     const text = dictionary[template] || template;
     return text.replace(/{([^}]+)}/g, (match, key) => (replacements && key in replacements ? replacements[key] : match));
   }
@@ -37,8 +42,22 @@ async function open() {
   say(data.textLoading);
   const response = await fetch(data.xmlUrl, { headers: { Accept: 'application/xml' } });
   await modeler.importXML(await response.text());
-  modeler.get('canvas').zoom('fit-viewport', 'auto');
+  fitToFrame();
   say('');
+}
+
+// Fitted to the frame: the whole height of the model (every lane) fills the frame, and the
+// model is read from its start to the right; fitting the whole width too would make a wide
+// model's labels unreadably small.
+function fitToFrame() {
+  const view = modeler.get('canvas');
+  view.zoom('fit-viewport');
+  const { inner, outer } = view.viewbox();
+  const margin = 24;
+  const scale = Math.min(1, outer.height / (inner.height + 2 * margin));
+  const palette = canvas.querySelector('.djs-palette'); // keep the start clear of the palette
+  const left = margin + (palette ? palette.offsetWidth + 16 : 0) / scale;
+  view.viewbox({ x: inner.x - left, y: inner.y - margin, width: outer.width / scale, height: outer.height / scale });
 }
 
 function clearProblems() {
@@ -139,9 +158,26 @@ function apply() {
 modeler.get('eventBus').on('selection.changed', (event) => inspect(event.newSelection[0]));
 document.getElementById('prop-apply').addEventListener('click', apply);
 document.getElementById('validate').addEventListener('click', () => send(data.validateUrl, data.textChecking));
-document.getElementById('deploy').addEventListener('click', () => {
+const note = document.getElementById('deploy-note');
+document.getElementById('deploy').addEventListener('click', async () => {
+  if (!note.value.trim()) {
+    say(data.textNoteRequired, 'error');
+    note.focus();
+    return;
+  }
   // a new version governs every case filed from now on: confirm first
-  if (window.confirm(data.textConfirmDeploy)) send(data.deployUrl, data.textDeploying);
+  if (!window.confirm(data.textConfirmDeploy)) return;
+  const body = await send(`${data.deployUrl}?note=${encodeURIComponent(note.value.trim())}`, data.textDeploying);
+  if (body && body.ok) deployed(body.items.find((item) => item.key === data.key) || body.items[0]);
 });
+
+// After a deployment the editor shows the version it now holds (the newest), and reopening
+// the page opens that version.
+function deployed(item) {
+  document.getElementById('version-header').textContent = `v${item.version}`;
+  data.xmlUrl = data.xmlUrl.replace(/([?&]version=)\d+/, `$1${item.version}`);
+  window.history.replaceState(null, '', window.location.pathname);
+  note.value = '';
+}
 await open();
 canvas.dataset.ready = 'true';
