@@ -12,9 +12,10 @@ NEW_NAME = "提供单位审核(新版)"
 
 def share_request_v2() -> bytes:
     xml = (ROOT / "bpmn" / "share_request.bpmn").read_text(encoding="utf-8")
-    xml = xml.replace('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"',
-                      'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"\n'
-                      '                  xmlns:dsf="urn:datashare-flow:bpmn"', 1)
+    if 'xmlns:dsf=' not in xml:  # the model may declare our extension namespace already
+        xml = xml.replace('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"',
+                          'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"\n'
+                          '                  xmlns:dsf="urn:datashare-flow:bpmn"', 1)
     xml = xml.replace('<bpmn:userTask id="provider_review" name="提供单位审核" />',
                       f'<bpmn:userTask id="{RENAMED}" dsf:clock="provider_review" name="{NEW_NAME}" />')
     for before in ('>provider_review<', 'Ref="provider_review"', 'bpmnElement="provider_review"'):

@@ -47,7 +47,7 @@ def test_an_api_deploy_is_audited_once_per_version_and_the_chain_verifies(api):
 def test_a_page_deploy_is_audited(api):
     admin = Pages(api.app, "admin")
     changed = PURCHASE.replace("购买社会数据审批".encode(), "采购审核".encode())
-    resp = admin.client.post("/admin/bpmn/purchase_request/deploy", data=changed, headers={
+    resp = admin.client.post("/admin/bpmn/purchase_request/deploy?note=改动说明", data=changed, headers={
         "X-CSRFToken": admin.csrf(), "Content-Type": "application/xml", "Accept": "application/json"})
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
     assert [d["version"] for _a, _c, d in _deployed("purchase_request")] == [1, 2]

@@ -98,7 +98,7 @@ def test_migrate_running_cases_to_a_version_with_a_renamed_task_and_a_longer_dea
 
     # the green channel case goes on as before (its elements are unchanged)
     complete(api, cases["green"], "green_review", "dsj_li", {"decision": "approve"})
-    green = complete(api, cases["green"], "dispatch_feedback", "scjg_liu", {"decision": "can_aggregate"})
+    green = complete(api, cases["green"], "green_feedback", "scjg_liu", {"decision": "approve", "conditions": "仅用于应急"})
     assert complete(api, green, "aggregation", "scjg_liu", {"done": True})["status"] == "granted"
 
     # the review's deadline timer still waits on v2 and fires there; then the review is done

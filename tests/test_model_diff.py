@@ -20,7 +20,7 @@ def test_the_diff_of_two_versions_names_the_renamed_task_and_the_longer_deadline
     assert ", 10," in clock["script"]["from"] and ", 15," in clock["script"]["to"]
     assert changed["review_overdue"] == {"attached_to": {"from": "provider_review", "to": RENAMED}}
     assert changed["f_review"] == {"target": {"from": "provider_review", "to": RENAMED}}
-    assert set(changed) == {"start_review_clock", "review_overdue", "f_review", "f_review_done"}
+    assert set(changed) == {"start_review_clock", "review_overdue", "f_review", "f_review_done", "f_review_again"}
     # by default the newest version against the one before it
     assert api.ok("GET", "/process-definitions/share_request/diff", "admin")["changed"] == body["changed"]
     same = api.ok("GET", "/process-definitions/share_request/diff?from=2&to=2", "admin")
@@ -40,7 +40,7 @@ def test_a_deployment_keeps_its_change_note_on_the_version_and_in_its_event(api)
     from app.extensions import db
     from app.models import AuditEvent
 
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.type == "process_deployed")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.type == "definition_deployed")
                                .order_by(AuditEvent.seq.desc())).first()
     assert (event.data["version"], event.data["note"]) == (2, "审核期限改为 15 个工作日,审核环节改名")
     assert api.call("POST", "/process-definitions?note=", "admin", data=share_request_v2(),

@@ -32,12 +32,12 @@ def test_a_task_on_a_paused_clock_has_no_due_date_live_and_in_the_replay(api, cl
     assert spiff_id == "s-1" and (facts.due_date.isoformat() if facts.due_date else None) == due
     # the replay accepts exactly what the live command recorded ...
     state = ProjectedState()
-    state.project(definition, SimpleNamespace(lanes=lanes), _snap(clock),
+    state.project(definition, SimpleNamespace(kind="open_data", lanes=lanes), _snap(clock),
                   SimpleNamespace(outputs=[_created(due)]), 2)
     assert [t.due_date for t in state.open_tasks()] == [due]
     # ... and reports a recorded due date the rule does not give (the drift it once had)
     other = "2026-03-30" if due is None else None
     with pytest.raises(Diverged) as found:
-        ProjectedState().project(definition, SimpleNamespace(lanes=lanes), _snap(clock),
+        ProjectedState().project(definition, SimpleNamespace(kind="open_data", lanes=lanes), _snap(clock),
                                  SimpleNamespace(outputs=[_created(other)]), 2)
     assert found.value.body["what"] == "task_created"

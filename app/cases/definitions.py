@@ -44,7 +44,8 @@ def deploy_in(uow: UnitOfWork, xml: bytes, note: str | None = None) -> list[Proc
         created.append(definition)
         uow.record(None, "definition_deployed", definition.key,
                    {"key": definition.key, "version": definition.version,
-                    "checksum": definition.checksum, "deployed_by": uow.actor, "note": note})
+                    "checksum": definition.checksum, "deployed_by": uow.actor,
+                    **({"note": note} if note else {})})
     return created
 
 
