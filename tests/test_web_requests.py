@@ -204,3 +204,32 @@ def test_notifications_in_the_pages_language(demo, api):
     pages.get("/lang/en")
     assert "Your request has been decided: granted" in pages.text("/notifications")
     assert "新的待办:提供单位审核" not in pages.text("/notifications")
+
+
+def test_the_forms_and_the_api_accept_and_refuse_the_same_values(api):
+    """One schema per kind: a value the API refuses is refused on the form (422, nothing
+    filed), and the longest value the API takes is taken on the form too."""
+    from sqlalchemy import func, select
+
+    applicant = Pages(api.app, "zrzy_sun")
+    purchase = {"title": "卫星影像", "supplier": "某公司", "description": "影像", "purpose": "国土调查",
+                "budget_yuan": "120000"}
+    refused = [
+        ("share", "/share-requests", {"resource": "GA-HJ-001", "purpose": "x" * 4001}),
+        ("share", "/share-requests", {"resource": "GA HJ 001", "purpose": "核验"}),
+        ("purchase", "/purchase-requests", {**purchase, "title": "题" * 201}),
+        ("purchase", "/purchase-requests", {**purchase, "budget_yuan": "-1"}),
+        ("objection", "/objections", {"resource": "R" * 65, "description": "数据有误"}),
+    ]
+    count = lambda: db.session.scalar(select(func.count()).select_from(Case))  # noqa: E731
+    before = count()
+    for kind, path, body in refused:
+        assert api.post(path, "zrzy_sun", json=body).status_code == 422, (path, body)
+        page = applicant.post(f"/requests/new/{kind}", body)
+        assert page.status_code == 422, (kind, body)
+        assert "field-error" in page.get_data(as_text=True)
+    assert count() == before
+    longest = {**purchase, "title": "题" * 200, "purpose": "用" * 4000}
+    assert api.post("/purchase-requests", "zrzy_sun", json=longest).status_code == 201
+    _case_id(applicant.post("/requests/new/purchase", longest))
+    assert count() == before + 2

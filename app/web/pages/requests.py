@@ -2,10 +2,12 @@
 supplement request, withdraw. Anyone who may read a case sees its page."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from typing import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 from sqlalchemy import func, select
 
 from app import catalog
@@ -15,12 +17,15 @@ from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
 from app.extensions import db
 from app.grants.views import of_case as grants_of
-from app.models import Case, Resource
+from app.api.schemas import OpenDataRequestIn, PurchaseRequestIn, ShareRequestIn, SupplementIn
+from app.api.schemas_regulatory import CoordinateIn, ObjectionIn
+from app.models import Case, Resource, User
 from app.models.case import KINDS, STATUSES
 from app.web import bp, casework_view
 from app.web.case_view import case_facts, clocks, history, open_tasks, outcome_facts
 from app.web.deadlines import today
 from app.web.errors import text_of
+from app.web.forms import field_errors, load, trimmed
 from app.web.labels import OPEN_TYPES as OPEN_TYPE_LABELS, SHARE_TYPES as SHARE_TYPE_LABELS, label
 from app.web.pages.grants import rows as grant_rows
 from app.web.session import current_user, login_required
@@ -28,7 +33,6 @@ from app.web.session import current_user, login_required
 PER_PAGE = 50
 # kind -> the role that may file it (API.md "Requests")
 FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen", "objection": "applicant"}
-TEXT_MAX = 4000
 
 
 @bp.get("/requests")
@@ -83,79 +87,65 @@ def _form_page(kind: str, values=None, errors=None, status: int = 200):
                            errors=errors or {}), status
 
 
-def _texts(form, required: tuple[str, ...], optional: tuple[str, ...] = (), limit: int = TEXT_MAX):
-    """Trimmed text fields and the complaints about them (required, too long)."""
-    values, errors = {}, {}
-    for name in required + optional:
-        value = form.get(name, "").strip()
-        if not value and name in required:
-            errors[name] = _("此项必填")
-        elif len(value) > limit:
-            errors[name] = _("内容过长")
-        values[name] = value or None
-    return values, errors
-
-
 @bp.route("/requests/new/<kind>", methods=["GET", "POST"])
 @login_required("applicant", "citizen")
 def file_request(kind: str):
+    """The API's schema validates the form; a refusal shows the form again, fields marked."""
     user = current_user()
-    if kind not in FILERS:
+    if kind not in FORMS:
         abort(404)
     if not user.has_role(FILERS[kind]):
         abort(403)
     if request.method == "GET":
         return _form_page(kind)
-    values, errors, start = READERS[kind](request.form)
-    if errors:
-        flash(_("请检查标出的内容。"), "error")
-        return _form_page(kind, request.form, errors, 422)
+    form = FORMS[kind]
     try:
-        case = start(user, values)
+        case = form.start(user, load(form.schema, form.body()))
     except AppError as exc:
         db.session.rollback()
+        if exc.code == "validation_error":
+            flash(_("请检查标出的内容。"), "error")
+            return _form_page(kind, request.form, field_errors(exc, form.renames, form.hints()), 422)
         flash(text_of(exc), "error")
         return _form_page(kind, request.form, {}, exc.status)
     flash(_("申请已提交。"), "info")
     return redirect(url_for("web.case_page", case_id=case.id))
 
 
-def _read_share(form):
-    values, errors = _texts(form, ("resource", "purpose"), ("legal_basis", "green_reason"))
-    green = form.get("green_channel") == "on"
-    if green and not values["green_reason"]:
-        errors["green_reason"] = _("申请绿色通道须说明理由")
-    return values, errors, lambda user, v: share.start(
-        user, v["resource"], v["purpose"], v["legal_basis"], {"reason": v["green_reason"]} if green else None)
+@dataclass(frozen=True)
+class FilingForm:
+    """How one kind of request's form becomes the body of its API call, and that call."""
+    schema: type[Schema]
+    body: Callable[[], dict]
+    start: Callable[[User, dict], Case]
+    renames: dict[str, str] = field(default_factory=dict)
+    hints: Callable[[], dict[str, str]] = dict
 
 
-def _read_open_data(form):
-    values, errors = _texts(form, ("resource", "purpose", "description", "channel"))
-    if values["channel"] and values["channel"] not in ("online", "in_person", "post"):
-        errors["channel"] = _("请选择列出的选项")
-    return values, errors, lambda user, v: open_data.start(user, v["resource"], v["purpose"], v["description"],
-                                                           v["channel"])
+def _share_body() -> dict:
+    body = trimmed(("resource", "purpose", "legal_basis"))
+    if request.form.get("green_channel") == "on":
+        reason = request.form.get("green_reason", "").strip()
+        body["green_channel"] = {"reason": reason} if reason else {}
+    return body
 
 
-def _read_purchase(form):
-    values, errors = _texts(form, ("title", "supplier", "description", "purpose", "budget_yuan"))
-    try:
-        budget = Decimal(values["budget_yuan"] or "")
-        if not budget.is_finite() or not 0 <= budget <= 10 ** 12:
-            raise InvalidOperation
-        values["budget_yuan"] = budget.quantize(Decimal("0.01"))
-    except InvalidOperation:
-        errors.setdefault("budget_yuan", _("请填写金额,例如 120000.00"))
-    return values, errors, purchase.start
-
-
-def _read_objection(form):
-    values, errors = _texts(form, ("resource", "description"))
-    return values, errors, lambda user, v: objection.start(user, v["resource"], v["description"])
-
-
-READERS = {"share": _read_share, "open_data": _read_open_data, "purchase": _read_purchase,
-           "objection": _read_objection}
+FORMS = {
+    "share": FilingForm(
+        ShareRequestIn, _share_body,
+        lambda user, b: share.start(user, b["resource"], b["purpose"], b["legal_basis"], b["green_channel"]),
+        renames={"green_channel.reason": "green_reason"},
+        hints=lambda: {"green_reason": _("申请绿色通道须说明理由")}),
+    "open_data": FilingForm(
+        OpenDataRequestIn, lambda: trimmed(("resource", "purpose", "description", "channel")),
+        lambda user, b: open_data.start(user, b["resource"], b["purpose"], b["description"], b["channel"])),
+    "purchase": FilingForm(
+        PurchaseRequestIn, lambda: trimmed(("title", "supplier", "description", "purpose", "budget_yuan")),
+        purchase.start, hints=lambda: {"budget_yuan": _("请填写金额,例如 120000.00")}),
+    "objection": FilingForm(
+        ObjectionIn, lambda: trimmed(("resource", "description")),
+        lambda user, b: objection.start(user, b["resource"], b["description"])),
+}
 
 
 @bp.get("/requests/<case_id>")
@@ -197,11 +187,12 @@ def withdraw(case_id: str):
 @login_required("applicant")
 def coordinate(case_id: str):
     """协调 (Art. 23 ¶1): the applicant department asks the authority to coordinate a refusal."""
-    reason = request.form.get("reason", "").strip()
-    if not reason or len(reason) > TEXT_MAX:
-        flash(_("请说明提请协调的理由。") if not reason else _("内容过长"), "error")
+    try:
+        body = load(CoordinateIn, trimmed(("reason",)))
+    except AppError as exc:
+        flash(field_errors(exc, hints={"reason": _("请说明提请协调的理由。")})["reason"], "error")
         return redirect(url_for("web.case_page", case_id=case_id))
-    coord = coordination.ask(current_user(), case_id, reason)
+    coord = coordination.ask(current_user(), case_id, body["reason"])
     flash(_("已提请大数据主管部门协调。"), "info")
     return redirect(url_for("web.case_page", case_id=coord.id))
 
@@ -214,12 +205,12 @@ def supplement(case_id: str):
     case = access.case_for_reading(user, case_id)
     if case.applicant_id != user.id:
         abort(403)
-    description = request.form.get("description", "").strip()
-    if not description or len(description) > TEXT_MAX:
-        flash(_("请填写补正内容。") if not description else _("内容过长"), "error")
+    try:
+        body = load(SupplementIn, trimmed(("description", "good_reason")))  # good_reason: late only (Art. 30)
+    except AppError as exc:
+        flash(" ".join(field_errors(exc, hints={"description": _("请填写补正内容。")}).values()), "error")
         return redirect(url_for("web.case_page", case_id=case_id))
-    good_reason = request.form.get("good_reason", "").strip() or None  # only after the period (Art. 30)
-    done = open_data.supplement(user, case_id, description, good_reason)
+    done = open_data.supplement(user, case_id, body["description"], body.get("good_reason"))
     flash(_("补正材料已提交,答复期限自今日起重新计算。") if done.status == "pending"
           else _("逾期补正已提交,由行政机关审查理由是否正当。"), "info")
     return redirect(url_for("web.case_page", case_id=case_id))
