@@ -119,6 +119,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The case passed {element}, which the new version removed and the mapping does not map"),
     "migration_other_type": ("事项停在环节 {element},它在新版本中的对应环节类型不同",
                              "The case waits at {element}, whose counterpart in the new version is of another type"),
+    "migration_other_form": ("事项停在环节 {element},它在新版本中的对应环节使用不同的表单",
+                             "The case waits at {element}, whose counterpart in the new version asks for another form"),
     "migration_not_pending": ("该事项已办结,不能迁移", "The case is closed and cannot move"),
     "migration_other_version": ("该事项运行在第 {version} 版,不是迁移的源版本",
                                 "The case runs on version {version}, not on the version to migrate from"),

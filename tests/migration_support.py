@@ -1,5 +1,5 @@
 """A second version of share_request for the migration tests: the provider's review renamed
-(``provider_review`` -> ``provider_review_v2``, another name, the same clock) and its
+(``provider_review`` -> ``provider_review_v2``, another name, the same clock and form) and its
 deadline changed from 10 to 15 working days."""
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def share_request_v2() -> bytes:
                           'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"\n'
                           '                  xmlns:dsf="urn:datashare-flow:bpmn"', 1)
     xml = xml.replace('<bpmn:userTask id="provider_review" name="提供单位审核" />',
-                      f'<bpmn:userTask id="{RENAMED}" dsf:clock="provider_review" name="{NEW_NAME}" />')
+                      f'<bpmn:userTask id="{RENAMED}" dsf:clock="provider_review" dsf:form="provider_review" '
+                      f'name="{NEW_NAME}" />')
     for before in ('>provider_review<', 'Ref="provider_review"', 'bpmnElement="provider_review"'):
         xml = xml.replace(before, before.replace("provider_review", RENAMED))
     changed = xml.replace('sla_start("provider_review", "提供单位审核", 10,', 'sla_start("provider_review", "提供单位审核", 15,')

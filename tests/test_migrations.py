@@ -92,7 +92,11 @@ def test_migrate_running_cases_to_a_version_with_a_renamed_task_and_a_longer_dea
     clock = next(c for c in dispatched["sla"] if c["key"] == "provider_review")
     assert (clock["working_days"], clock["started_on"], clock["due_date"]) == (15, "2026-03-09", "2026-03-30")
     assert dispatched["open_tasks"][0]["due_date"] == "2026-03-30"
-    # (task forms are keyed by element id: the renamed task has none, so the data is given whole)
+    # the renamed task keeps its form (dsf:form): a decision it does not know is refused
+    renamed = api.task_of(dispatched, RENAMED)
+    assert api.get(f"/tasks/{renamed['id']}", "scjg_liu").get_json()["form"]["required"] == ["decision"]
+    refused = api.post(f"/tasks/{renamed['id']}/complete", "scjg_liu", json={"decision": "maybe"})
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "validation_error"
     approved = complete(api, dispatched, RENAMED, "scjg_liu", {"decision": "approve", "conditions": "仅用于监管"})
     assert approved["status"] == "granted"
 
@@ -196,3 +200,16 @@ def test_a_case_waiting_at_an_element_that_changed_its_type_is_reported_not_move
             "mapping": {"green_review": "provider_review"}}
     resp = api.call("POST", "/migrations", "admin", json=body)
     assert resp.status_code == 422 and resp.get_json()["error"]["details"]["problem"] == "other_type"
+
+
+def test_a_form_no_one_knows_is_refused_at_deploy_and_a_changed_form_is_not_migrated(api):
+    unknown = share_request_v2().replace(b'dsf:form="provider_review"', b'dsf:form="no_such_form"')
+    refused = api.post("/process-definitions", "admin", data=unknown, content_type="application/xml")
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_bpmn"
+    assert refused.get_json()["error"]["details"]["element"] == RENAMED
+    review = api.share("zrzy_sun", "GA-HJ-001")
+    other = share_request_v2().replace(b'dsf:form="provider_review"', b'dsf:form="purchase_review"')
+    api.ok("POST", "/process-definitions", "admin", 201, data=other, content_type="application/xml")
+    report = _migrate(api, True, MAPPING)
+    assert [(p["code"], p["element"]) for p in report[review["id"]]["problems"]] == [
+        ("migration_other_form", "provider_review")]

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.cases.forms import form_for
+from app.cases.forms import form_for, form_key
 from app.extensions import db
 from app.models import Case, HumanTask, Resource, User
 from app.services import clock, timezone
@@ -57,7 +57,7 @@ def task(t: HumanTask, with_form: bool = False) -> dict:
            "due_date": iso(t.due_date),
            "overdue": bool(t.state == "open" and t.due_date and today > t.due_date)}
     if with_form:
-        out["form"] = form_for(t.task_key)
+        out["form"] = form_for(form_key(db.session.get(Case, t.case_id).definition.elements, t.task_key))
     return out
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.cases import forms
 from app.cases.lanes import LANE_ROLES
 from app.cases.uow import UnitOfWork
 from app.engine.deploy import BpmnInvalid, check_model, checksum
@@ -16,7 +17,12 @@ def check(xml: bytes) -> list:
     """Every deploy check, nothing stored (the BPMN editor validates before it deploys);
     the executable processes found, or 400 ``invalid_bpmn``."""
     try:
-        return check_model(xml, LANE_ROLES, engine().limits)
+        processes = check_model(xml, LANE_ROLES, engine().limits)
+        for proc in processes:
+            for element in forms.unknown_forms(proc.elements):
+                raise BpmnInvalid(f"dsf:form '{proc.elements[element]['form']}' names no form "
+                                  f"(known: {', '.join(sorted(forms.FORMS))})", element)
+        return processes
     except BpmnInvalid as exc:
         raise AppError("invalid_bpmn", 400, exc.details, problem=exc.problem) from None
 

@@ -1,7 +1,8 @@
 """What each human task's ``complete`` accepts, as JSON Schema (API.md "Task forms").
 
 The same schema is shown to clients (GET /tasks/{id} ``form``) and enforced on completion,
-so the two cannot drift. Forms are keyed by the BPMN element id of the user task.
+so the two cannot drift. Forms are keyed by the BPMN element id of the user task, or by the
+form it names with ``dsf:form`` (so a task renamed in a new version keeps its form).
 """
 from __future__ import annotations
 
@@ -124,6 +125,16 @@ FORMS: dict[str, dict] = {
 _ANY = {"type": "object", "additionalProperties": True}
 # Fields a model's scripts may read after the task: absent optional ones become None.
 _DEFAULTS = {key: {name: None for name in form.get("properties", {})} for key, form in FORMS.items()}
+
+
+def form_key(elements: dict | None, task_key: str) -> str:
+    """The form a user task of a definition uses: its ``dsf:form``, else its own id."""
+    return ((elements or {}).get(task_key) or {}).get("form", task_key)
+
+
+def unknown_forms(elements: dict) -> list[str]:
+    """User tasks whose ``dsf:form`` names no form we have (refused at deploy)."""
+    return sorted(key for key, info in elements.items() if "form" in (info or {}) and info["form"] not in FORMS)
 
 
 def form_for(task_key: str) -> dict:

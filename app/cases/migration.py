@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.cases import definitions
+from app.cases.forms import form_key
 from app.cases.uow import UnitOfWork
 from app.engine import lifecycle
 from app.errors import AppError, invalid
@@ -87,12 +88,17 @@ def _one(admin: User, case_id: str, source, target, mapping: dict, dry_run: bool
 
 def _other_types(waiting: list[str], source, target, mapping: dict) -> list[dict]:
     """A waiting element whose counterpart is of another type (a user task become a script
-    task) would be run, or never run, by surprise: reported, not moved."""
+    task), or a user task whose counterpart asks for another form, would be run, or never run,
+    or completed with data its model does not expect, by surprise: reported, not moved."""
     problems = []
     for element in waiting:
-        before, after = source.elements.get(element), target.elements.get(mapping.get(element, element))
+        new = mapping.get(element, element)
+        before, after = source.elements.get(element), target.elements.get(new)
         if before and after and before.get("type") != after.get("type"):
             problems.append({"code": "other_type", "element": element})
+        elif before and after and before.get("type") == "userTask" and \
+                form_key(source.elements, element) != form_key(target.elements, new):
+            problems.append({"code": "other_form", "element": element})
     return problems
 
 

@@ -28,7 +28,7 @@ def describe(xml: str, key: str) -> dict[str, dict]:
             continue
         script = _text(el.find("bpmn:script", NS))
         facts = {"type": tag, "name": el.get("name"), "lane": lanes.get(el.get("id")),
-                 "clock": el.get(f"{{{DSF_NS}}}clock"), "script": script,
+                 "clock": el.get(f"{{{DSF_NS}}}clock"), "form": el.get(f"{{{DSF_NS}}}form"), "script": script,
                  "condition": _text(el.find("bpmn:conditionExpression", NS)),
                  "timer": _timer(el), "source": el.get("sourceRef"), "target": el.get("targetRef"),
                  "attached_to": el.get("attachedToRef"), "durations": _durations(script)}

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from app.cases import forms
 from app.errors import AppError, invalid
 from app.extensions import db
 from app.models import Case, HumanTask, Resource, User
@@ -110,5 +111,5 @@ RULES = {
 
 
 def check(case: Case, task: HumanTask, user: User, data: dict, workflow, today: date) -> dict:
-    rule = RULES.get(task.task_key)
+    rule = RULES.get(forms.form_key(case.definition.elements, task.task_key))
     return rule(case, task, user, data, workflow, today) if rule else data

@@ -47,7 +47,7 @@ def complete(user: User, task_id: str, form) -> Case:
     """Validate the form, then run the workflow on from the task; 409 if someone got there first."""
     with UnitOfWork(user.username) as uow:
         task, case = _locked_open_task(uow, user, task_id)
-        data = forms.validate(task.task_key, form)
+        data = forms.validate(forms.form_key(case.definition.elements, task.task_key), form)
         workflow = uow.workflow_of(case)
         data = rules.check(case, task, user, data, workflow, uow.ctx.today())
         finish(uow, user, task, case, workflow, data)

@@ -16,7 +16,7 @@ from app.engine.limits import Limits, timer_too_long
 from app.engine.scripting import ScriptError, check_source
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-DSF_NS = "urn:datashare-flow:bpmn"  # our attributes, e.g. dsf:clock on a user task
+DSF_NS = "urn:datashare-flow:bpmn"  # our attributes, e.g. dsf:clock or dsf:form on a user task
 NS = {"bpmn": BPMN_NS}
 _UTF8 = {"UTF-8", "UTF8"}
 # (xpath, mode): where BPMN keeps code. Scripts run as statements, the rest as expressions.
@@ -185,6 +185,8 @@ def _describe_elements(root, proc: CheckedProcess, lane_roles: dict[str, str]) -
                                        "lane": lane_of.get(el.get("id"))}
         if el.get(f"{{{DSF_NS}}}clock"):  # the SLA clock whose due date the task shows
             proc.elements[el.get("id")]["clock"] = el.get(f"{{{DSF_NS}}}clock")
+        if el.get(f"{{{DSF_NS}}}form"):  # the form a user task uses, when not the one named by its id
+            proc.elements[el.get("id")]["form"] = el.get(f"{{{DSF_NS}}}form")
         if tag == "userTask" and el.get("id") not in lane_of:
             raise BpmnInvalid("a user task must sit in a lane (who works it?)", el.get("id"), el.sourceline)
     proc.elements.setdefault(proc.key, {})["regulations"] = [

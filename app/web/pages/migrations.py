@@ -19,7 +19,7 @@ from app.web.session import current_user, login_required
 
 WAITABLE = ("userTask", "manualTask", "receiveTask", "boundaryEvent", "intermediateCatchEvent")
 FIELD = "map-"  # form field prefix: map-<old element> = <new element>
-FIELD_LABELS = {"name": _l("名称"), "type": _l("类型"), "lane": _l("泳道"), "clock": _l("期限计时器"),
+FIELD_LABELS = {"name": _l("名称"), "type": _l("类型"), "lane": _l("泳道"), "clock": _l("期限计时器"), "form": _l("表单"),
                 "script": _l("脚本"), "condition": _l("条件表达式"), "timer": _l("定时器"),
                 "source": _l("连线起点"), "target": _l("连线终点"), "attached_to": _l("附着于"),
                 "durations": _l("期限(工作日)")}

@@ -57,7 +57,7 @@ def _task_page(task: HumanTask, values: dict | None = None, errors: dict | None 
     """The form is shown only to the one who claimed the task (claim before work)."""
     user = current_user()
     case = db.session.get(Case, task.case_id)
-    schema = forms.form_for(task.task_key)
+    schema = forms.form_for(forms.form_key(case.definition.elements, task.task_key))
     holds = task.state == "open" and task.assignee_id == user.id and access.can_work_task(user, task)
     return render_template("task.html", task=task, case=case, facts=case_facts(case),
                            task_due=due(task.due_date) if task.state == "open" else None,
@@ -98,14 +98,15 @@ def complete(task_id: str):
     The first post shows what will be submitted; only ``confirm=1`` completes the task."""
     user = current_user()
     task = access.task_for_reading(user, task_id)
-    schema = forms.form_for(task.task_key)
+    form_key = forms.form_key(db.session.get(Case, task.case_id).definition.elements, task.task_key)
+    schema = forms.form_for(form_key)
     data = data_from(request.form, schema)
     try:
         if request.form.get("confirm") != "1":
             if task.assignee_id is None:
                 task = tasks.claim(user, task_id)  # the form's post claims it, as the API's complete does
             access.check_can_work(user, task)
-            forms.validate(task.task_key, data)
+            forms.validate(form_key, data)
             return _task_page(task, request.form, confirm=task_views.summary(data))
         case = tasks.complete(user, task_id, data)
     except AppError as exc:
