@@ -37,14 +37,14 @@ def enabled() -> bool:
 
 # -- filling, inside the command's transaction ---------------------------------------------
 
-def _mailable(user: User | None) -> str | None:
+def mailable(user: User | None) -> str | None:
     """The user's address; the ``email`` field arrives with the identity work (may be absent)."""
     if user is None or getattr(user, "disabled", False):
         return None
     return getattr(user, "email", None) or None
 
 
-def _workers(department_code: str | None, role: str) -> list[User]:
+def workers(department_code: str | None, role: str) -> list[User]:
     dept = db.session.scalar(select(Department).where(Department.code == department_code)) if department_code else None
     if dept is None:
         return []
@@ -67,7 +67,7 @@ def _recipients(event: AuditEvent) -> list[tuple[User, dict]]:
         item = notifications.new_task_item(task)
         if task.assignee_id is not None:
             return [(db.session.get(User, task.assignee_id), item)]
-        return [(user, item) for user in _workers(data.get("department"), data.get("role", ""))]
+        return [(user, item) for user in workers(data.get("department"), data.get("role", ""))]
     return []
 
 
@@ -86,15 +86,20 @@ def fill(events: list[AuditEvent], now) -> int:
     queued = 0
     for event in events:
         for user, item in _recipients(event):
-            address = _mailable(user)
+            address = mailable(user)
             if not address:
                 continue
-            body = f"{_text(item, 0)}\n\n{_text(item, 1)}\n\n(申请编号 / Request: {item['request_id']})\n"
-            db.session.add(MailOutbox(user_id=user.id, notification_id=item["id"], recipient=address,
-                                      subject=(SUBJECT_PREFIX + _text(item, 0))[:300], body=body,
-                                      state="pending", attempts=0, next_try_at=now, created_at=now))
+            queue(user, address, item, now)
             queued += 1
     return queued
+
+
+def queue(user: User, address: str, item: dict, now) -> None:
+    """One notification's mail in the outbox (Chinese, then English), sent after the commit."""
+    body = f"{_text(item, 0)}\n\n{_text(item, 1)}\n\n(申请编号 / Request: {item['request_id']})\n"
+    db.session.add(MailOutbox(user_id=user.id, notification_id=item["id"], recipient=address,
+                              subject=(SUBJECT_PREFIX + _text(item, 0))[:300], body=body,
+                              state="pending", attempts=0, next_try_at=now, created_at=now))
 
 
 # -- sending, after commit -----------------------------------------------------------------

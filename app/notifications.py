@@ -104,14 +104,23 @@ def from_event(event: AuditEvent) -> dict:
 
 
 def _about_my_tasks(user: User, today: date, calendar) -> list[dict]:
-    soon, _ = calendar.add_working_days(today, 1)
+    soon = due_soon_until(today, calendar)
     items = []
     for task in db.session.scalars(inbox(user).order_by(HumanTask.created_at.desc()).limit(LIMIT)):
         items.append(new_task_item(task))
         if task.due_date and today <= task.due_date <= soon:
-            items.append(_item("deadline_near", task.case_id, task.created_at, f"{task.id}:due", name=task.name,
-                               task=task.id, due_date=task.due_date.isoformat()))
+            items.append(deadline_item(task))
     return items
+
+
+def due_soon_until(today: date, calendar) -> date:
+    """A deadline is near when it falls on or before the next working day."""
+    return calendar.add_working_days(today, 1)[0]
+
+
+def deadline_item(task: HumanTask) -> dict:
+    return _item("deadline_near", task.case_id, task.created_at, f"{task.id}:due", name=task.name,
+                 task=task.id, due_date=task.due_date.isoformat())
 
 
 def _item(kind: str, case_id: str, at, ref, **data) -> dict:

@@ -1,5 +1,7 @@
 """Notifications by e-mail, against a real SMTP server (aiosmtpd) started by the test: queued in
 the command's transaction, sent after the commit, retried while the server is away."""
+import email
+import email.policy
 import socket
 import time
 from datetime import timedelta
@@ -52,6 +54,18 @@ def _queue(user: str, now) -> int:
     return row.id
 
 
+def _states() -> list[str]:
+    states = list(db.session.scalars(select(MailOutbox.state)))
+    db.session.commit()
+    return states
+
+
+def _parsed(received: tuple) -> tuple:
+    """(recipients, the message with its headers and body decoded)."""
+    to, content = received
+    return to, email.message_from_string(content, policy=email.policy.default)
+
+
 def _row(row_id) -> MailOutbox:
     row = db.session.get(MailOutbox, row_id, populate_existing=True)
     db.session.commit()
@@ -98,9 +112,40 @@ def test_a_decision_is_mailed_to_the_applicant_after_the_command_commits(api, sm
     assert bad.status_code == 422  # rolled back: nothing queued
     assert db.session.scalar(select(MailOutbox.id)) is None
     api.ok("POST", f"/tasks/{task['id']}/complete", "ga_wang", json={"decision": "approve"})
-    deadline = time.time() + 10
-    while not inbox.messages and time.time() < deadline:
+    deadline = time.time() + 10  # the background sender marks the row sent after the server took it
+    while not (inbox.messages and _states() == ["sent"]) and time.time() < deadline:
         time.sleep(0.05)
     [(to, content)] = inbox.messages
     assert to == ["sun@example.org"]
-    assert db.session.scalar(select(MailOutbox.state)) == "sent"
+    assert _states() == ["sent"]
+
+
+def test_a_deadline_one_working_day_away_is_mailed_once_to_who_holds_the_task(api, smtp):
+    """Filed on Thursday 2026-09-17, the provider's 10 working days count the make-up Sunday
+    09-20 and skip 中秋 (09-25..27) and 国庆 (10-01..07): due 10-08. On 09-30 the next working
+    day is 10-08, so the reminder goes then, across the holiday, and only once."""
+    controller, inbox = smtp
+    controller.start()
+    db.session.execute(text("UPDATE users SET email = username || '@example.org'"))
+    db.session.commit()
+    from app import reminders
+
+    api.set_clock(at(2026, 9, 17, 9))
+    case = api.share("zrzy_sun", "GA-HJ-001")
+    task = api.task_of(case, "provider_review")
+    assert task["due_date"] == "2026-10-08"
+    approvers = {u.username for u in db.session.scalars(select(User)) if u.department
+                 and u.department.code == task["department"] and u.has_role("approver")}
+    db.session.commit()
+    assert approvers
+    api.set_clock(at(2026, 9, 29, 9))
+    assert reminders.queue_due_soon() == 0
+    api.set_clock(at(2026, 9, 30, 9))
+    assert reminders.queue_due_soon() == len(approvers)
+    assert reminders.queue_due_soon() == 0  # never twice
+    assert mail.drain() == len(approvers)
+    reminded = [(to, message) for [to], message in map(_parsed, inbox.messages) if "到期" in message["Subject"]]
+    assert sorted(to for to, _ in reminded) == sorted(f"{u}@example.org" for u in approvers)
+    assert all("2026-10-08" in message.get_content() for _, message in reminded)
+    api.set_clock(at(2026, 10, 8, 9))
+    assert reminders.queue_due_soon() == 0  # still the same reminder on the due day

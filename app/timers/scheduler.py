@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.mail import drain as drain_mail
+from app.reminders import queue_due_soon as queue_reminders
 from app.timers.runner import run_due
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ def start(app: Flask, seconds: int = 10) -> BackgroundScheduler:
             except Exception:  # keep ticking; the failure is logged, jobs retry or become incidents
                 log.exception("timer tick failed")
             try:
+                queue_reminders()  # deadlines one working day away, mailed once
                 drain_mail()  # notifications' mail: retries and what a background sender missed
             except Exception:
                 log.exception("mail tick failed")
