@@ -301,7 +301,11 @@ def test_the_editor_opens_readable_shows_the_fields_of_the_element_type_and_spea
     select("start_review_clock")
     assert visible_fields() == ["prop-name", "prop-script"]
     select("provider_review")
-    assert visible_fields() == ["prop-name", "prop-clock"]
+    assert visible_fields() == ["prop-name", "prop-clock", "prop-form"]
+    admin.fill("#prop-form", "provider_review")
+    admin.click("#prop-apply")
+    xml = admin.evaluate("async () => (await dsfModeler.saveXML()).xml")
+    assert re.search(r'<bpmn:userTask id="provider_review"[^>]*dsf:form="provider_review"', xml)
     select("f_approve")
     assert visible_fields() == ["prop-name", "prop-condition"]
     admin.click(".djs-context-pad .entry[data-action=delete]", trial=True)

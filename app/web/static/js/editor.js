@@ -103,13 +103,14 @@ async function send(url, busyText) {
   return body;
 }
 
-// A small properties sidebar: name, script, condition and dsf:clock of the selected element
-// (where this service's models keep their logic and their deadlines).
+// A small properties sidebar: name, script, condition, and a user task's dsf:clock and dsf:form
+// (where this service's models keep their logic, their deadlines and their forms).
+const USER_TASK_ATTRS = ['clock', 'form'];
 const props = {
   box: document.getElementById('props'), id: document.getElementById('prop-id'),
   name: document.getElementById('prop-name'), script: document.getElementById('prop-script'),
   condition: document.getElementById('prop-condition'), clock: document.getElementById('prop-clock'),
-  element: null,
+  form: document.getElementById('prop-form'), element: null,
 };
 
 function showField(which, visible) {
@@ -128,10 +129,12 @@ function inspect(element) {
   props.name.value = bo.name || '';
   props.script.value = bo.script || '';
   props.condition.value = bo.conditionExpression ? bo.conditionExpression.body || '' : '';
-  props.clock.value = bo.get('dsf:clock') || '';
   showField('script', props.element.type === 'bpmn:ScriptTask');
   showField('condition', props.element.type === 'bpmn:SequenceFlow');
-  showField('clock', props.element.type === 'bpmn:UserTask');
+  USER_TASK_ATTRS.forEach((name) => {
+    props[name].value = bo.get(`dsf:${name}`) || '';
+    showField(name, props.element.type === 'bpmn:UserTask');
+  });
 }
 
 function apply() {
@@ -149,8 +152,11 @@ function apply() {
       changes.conditionExpression = body ? modeler.get('moddle').create('bpmn:FormalExpression', { body }) : undefined;
     }
   }
-  if (element.type === 'bpmn:UserTask' && props.clock.value.trim() !== (bo.get('dsf:clock') || '')) {
-    changes['dsf:clock'] = props.clock.value.trim() || undefined;
+  if (element.type === 'bpmn:UserTask') {
+    USER_TASK_ATTRS.forEach((name) => {
+      const value = props[name].value.trim();
+      if (value !== (bo.get(`dsf:${name}`) || '')) changes[`dsf:${name}`] = value || undefined;
+    });
   }
   if (Object.keys(changes).length) modeling.updateProperties(element, changes);
 }
