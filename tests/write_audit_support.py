@@ -190,10 +190,11 @@ class Walk:
             self.login_as(entry.who, self.passwords[entry.who])  # a user the walk created
         if entry.setup is not None:
             entry.setup(self)
-        before = self.last_seq()
+        before, rows = self.last_seq(), self.row_counts() if not entry.events else None
         response = self.call(entry, entry.method, entry.path, entry.who)
         appended = self.appended(before)
         out = Outcome(entry, response.status_code, [t for t, _ in appended], [a for _, a in appended])
+        unchanged = rows is None or rows == self.row_counts()
         ok_status = response.status_code == entry.status if entry.status else response.status_code < 400
         actor = entry.actor or entry.who
         if not ok_status:
@@ -202,20 +203,33 @@ class Walk:
             out.problem = f"appended {out.types}, expected {list(entry.events)}"
         elif actor and any(a != actor for a in out.actors):
             out.problem = f"actors {out.actors}, expected {actor}"
+        elif not unchanged:
+            out.problem = "rows added or removed by a call that appends no event"
         if entry.keep and ok_status:
             self.cases[entry.keep] = _case_of(response)
         return out
 
     def no_write(self, entry: NoWrite) -> Outcome:
-        before = self.last_seq()
+        before, rows = self.last_seq(), self.row_counts()
         response = self.call(entry, entry.route.split(" ", 1)[0], entry.path, entry.who)
         appended = self.appended(before)
         out = Outcome(entry, response.status_code, [t for t, _ in appended], [a for _, a in appended])
+        changed = {name for name, count in self.row_counts().items() if rows[name] != count}
         if response.status_code >= 400:
             out.problem = f"status {response.status_code}: {response.get_data(as_text=True)[:300]}"
         elif out.types:
             out.problem = f"appended {out.types}, expected none"
+        elif changed:
+            out.problem = f"rows added or removed in {sorted(changed)}"
         return out
+
+    @staticmethod
+    def row_counts() -> dict[str, int]:
+        """Rows per table: a call that appends no event must not add or remove any either."""
+        try:
+            return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+        finally:
+            db.session.remove()
 
 
 def _case_of(response) -> str:
