@@ -10,14 +10,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Case, Grant, HumanTask, TimerJob
-from tests.support import DEMO_PASSWORD, Api
+from app.models import AuditEvent, Grant, HumanTask, TimerJob
+from tests.support import Api
 from tests.web_support import Pages
 
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
@@ -51,28 +51,21 @@ class Write:
     status: int | None = None
     keep: str | None = None
     setup: Callable | None = None
-    actor: str | None = field(default=None)
+    actor: str | None = None  # when the events name someone else than ``who`` (a login, the timer)
 
     @property
     def method(self) -> str:
         return self.route.split(" ", 1)[0]
 
-    @property
-    def rule(self) -> str:
-        return self.route.split(" ", 1)[1]
-
-    @property
-    def page(self) -> bool:
-        return not self.rule.startswith("/api/")
-
 
 @dataclass(frozen=True)
 class NoWrite:
-    """A mutating route that must append no audit event, and why."""
+    """A mutating route that must append no audit event, and why; the walk calls it at
+    ``path`` as ``who`` and checks that nothing was appended and no row added or removed."""
     route: str
     reason: str
-    who: str | None = None
-    path: str | None = None  # when given, the walk calls it and checks that nothing was appended
+    who: str | None
+    path: str
     body: dict | Callable | None = None
     raw: bytes | None = None
     content_type: str | None = None
@@ -155,7 +148,8 @@ class Walk:
             db.session.remove()
 
     @staticmethod
-    def appended(since: int) -> list[AuditEvent]:
+    def appended(since: int) -> list[tuple[str, str]]:
+        """(type, actor) of the events after ``since``, in chain order."""
         try:
             rows = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > since).order_by(AuditEvent.seq)).all()
             return [(e.type, e.actor) for e in rows]
@@ -172,8 +166,7 @@ class Walk:
         if not path.startswith("/api/"):
             pages = self.session(who) if who else Pages(self.app)
             if raw is not None:
-                return pages._done(pages.client.post(path, data=raw, content_type=content_type,
-                                                     headers={"X-CSRFToken": pages.csrf()}))
+                return pages.post_raw(path, raw, content_type)
             multipart = any(isinstance(v, tuple) for v in (body or {}).values())
             return pages.post(path, body or {}, **({"content_type": "multipart/form-data"} if multipart else {}))
         kwargs = {}
@@ -255,4 +248,3 @@ def describe(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["DEMO_PASSWORD", "NoWrite", "Outcome", "Upload", "Walk", "Write", "describe", "mutating_routes"]
