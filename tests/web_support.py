@@ -44,6 +44,11 @@ class Pages:
             data.setdefault("csrf_token", self.csrf())
         return self._done(self.client.post(path, data=data, **kw))
 
+    def post_raw(self, path: str, body: bytes, content_type: str):
+        """A body sent as is (the BPMN editor's XML), the CSRF token in its header."""
+        return self._done(self.client.post(path, data=body, content_type=content_type,
+                                           headers={"X-CSRFToken": self.csrf()}))
+
     def csrf(self) -> str:
         """The session's CSRF token, as any page's forms carry it."""
         if self.token is None:

@@ -14,11 +14,10 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
-from app.audit import log as audit
 from app.cases.uow import UnitOfWork
 from app.errors import AppError
 from app.extensions import db
-from app.models import TimerJob
+from app.models import Case, TimerJob
 from app.services import clock, engine
 
 log = logging.getLogger(__name__)
@@ -76,20 +75,21 @@ def fire(job_id: str, owner: str) -> str:
 
 
 def record_failure(job_id: str, error: str) -> None:
-    """Count the attempt; back off exponentially, and after MAX_ATTEMPTS raise an incident."""
+    """Count the attempt; back off exponentially, and after MAX_ATTEMPTS raise an incident.
+    A command of its own (the failed one was rolled back), so the incident's event is chained
+    at commit like every other write."""
     db.session.rollback()
-    job = db.session.get(TimerJob, job_id, populate_existing=True)
-    now = clock().now()
-    job.attempts += 1
-    job.last_error = error[:2000]
-    job.lock_owner = None
-    if job.attempts >= MAX_ATTEMPTS:
-        job.state, job.lock_expires_at = "incident", None
-        audit.append(job.case_id, ACTOR, "incident_raised", job.element,
-                     {"job": job.id, "attempts": job.attempts, "error": job.last_error}, now)
-    else:
-        job.lock_expires_at = now + backoff(job.attempts)
-    db.session.commit()
+    with UnitOfWork(ACTOR) as uow:
+        job = db.session.get(TimerJob, job_id, populate_existing=True)
+        job.attempts += 1
+        job.last_error = error[:2000]
+        job.lock_owner = None
+        if job.attempts >= MAX_ATTEMPTS:
+            job.state, job.lock_expires_at = "incident", None
+            uow.record(db.session.get(Case, job.case_id), "incident_raised", job.element,
+                       {"job": job.id, "attempts": job.attempts, "error": job.last_error})
+        else:
+            job.lock_expires_at = uow.now + backoff(job.attempts)
 
 
 def backoff(attempts: int) -> timedelta:
