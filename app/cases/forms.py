@@ -117,6 +117,10 @@ FORMS: dict[str, dict] = {
                                             "resolution": _REASON},
                              "required": ["finding", "resolution"], "additionalProperties": False},
     "supervise_verification": _RESOLUTION,
+    # 共享告知 (Art. 23 ¶2): each holder acknowledges, saying what it does about it (应对措施)
+    "acknowledge_change": {"type": "object", "properties": {"acknowledged": {"const": True}, "measures": _TEXT},
+                           "required": ["acknowledged"], "additionalProperties": False},
+    "supervise_acknowledgement": _RESOLUTION,
     "coordinate_refusal": {"type": "object", "properties": {"conclusion": {"enum": ["uphold", "reopen"]},
                                                             "resolution": _REASON},
                            "required": ["conclusion", "resolution"], "additionalProperties": False},
