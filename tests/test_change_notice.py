@@ -146,3 +146,37 @@ def test_a_notice_with_no_holders_takes_effect_on_its_day(api):
     assert api.run_timers() == 1
     assert _case(api, case["id"])["status"] == "completed"
     api.assert_replays(case["id"])
+
+
+# -- the pages ---------------------------------------------------------------------------
+
+def test_notice_given_and_acknowledged_through_the_pages(demo, api):
+    from tests.web_support import Pages
+
+    _holders(api)
+    api.set_clock(at(2026, 9, 25, 9))
+    provider = Pages(demo, "scjg_liu")
+    page = provider.text("/change-notices/new")
+    assert "共享服务变更告知" in page and "2 个使用单位持有有效授权" in page and 'type="date"' in page
+    assert "发出共享服务变更告知" in provider.text("/grants")
+    form = {"resource": RESOURCE, "kind": "upgrade", "grants": "carry_over", "description": "接口升级"}
+    late = provider.post("/change-notices/new", {**form, "effective_on": "2026-10-14"})
+    assert late.status_code == 422 and "2026-10-15" in late.get_data(as_text=True)
+    bad = provider.post("/change-notices/new", {**form, "effective_on": "not-a-date"})
+    assert bad.status_code == 422 and 'data-field="effective_on"' in bad.get_data(as_text=True)
+    assert api.ok("GET", "/requests?kind=change_notice", "auditor")["total"] == 0
+    done = provider.post("/change-notices/new", {**form, "effective_on": "2026-10-15"})
+    assert done.status_code == 302
+    case = api.ok("GET", "/requests?kind=change_notice", "auditor")["items"][0]
+    assert done.headers["Location"].endswith(f"/requests/{case['id']}")
+    assert Pages(demo, "zrzy_sun").text("/change-notices/new", 403)
+
+    task = _ack_task(_case(api, case["id"]), "DY-ZRZY")
+    holder = Pages(demo, "zrzy_sun")
+    assert holder.post(f"/tasks/{task['id']}/claim").status_code == 302
+    page = holder.text(f"/tasks/{task['id']}")
+    assert "确认收到变更告知" in page and "拟采取的应对措施" in page
+    assert holder.post(f"/tasks/{task['id']}/complete",
+                       {"acknowledged": "on", "measures": "切换至新接口", "confirm": "1"}).status_code == 302
+    left = _case(api, case["id"])["open_tasks"]
+    assert [t["department"] for t in left] == ["KL-MZ"]
