@@ -19,7 +19,7 @@ def _holders(api):
 
 
 def _notice(api, effective_on="2026-10-15", grants="suspend", kind="stop", status=201, user="scjg_liu"):
-    api.set_clock(at(2026, 9, 25, 9))  # a Friday before National Day
+    api.set_clock(at(2026, 9, 24, 9))  # the Thursday before Mid-Autumn (09-25) and National Day
     return api.ok("POST", "/change-notices", user, status,
                   json={"resource": RESOURCE, "kind": kind, "effective_on": effective_on,
                         "description": "市场主体登记系统迁移至新平台,旧接口停用", "grants": grants})
@@ -42,7 +42,7 @@ def _grant_states(api):
 def test_notice_fewer_than_ten_working_days_ahead_is_refused_and_nothing_is_stored(api):
     _holders(api)
     before = api.ok("GET", "/requests?kind=change_notice", "auditor")["total"]
-    # 10 WD after Fri 09-25: 28, 29, 30, (National Day off), 10-08, 09, 10 (make-up Saturday), 12, 13, 14, 15
+    # 10 WD after Thu 09-24: (Mid-Autumn 09-25), 28, 29, 30, (National Day), 10-08, 09, 10 (make-up Saturday), 12, 13, 14, 15
     err = _notice(api, effective_on="2026-10-14", status=422)
     assert err["error"]["code"] == "notice_too_late"
     assert err["error"]["details"] == {"effective_on": "2026-10-14", "earliest": "2026-10-15"}
@@ -69,7 +69,7 @@ def test_holders_acknowledge_and_the_grants_are_suspended_on_the_effective_day(a
     case = _notice(api)
     assert case["kind"] == "change_notice" and case["status"] == "pending"
     assert sla(case, "notice")["due_date"] == "2026-10-15" and sla(case, "notice")["state"] == "met"
-    # local 5 WD: 28, 29, 30, (National Day off), 10-08, 10-09
+    # local 5 WD: (Mid-Autumn), 28, 29, 30, (National Day), 10-08, 10-09
     assert sla(case, "acknowledgement")["due_date"] == "2026-10-09"
     tasks = {t["department"]: t for t in case["open_tasks"]}
     assert sorted(tasks) == ["DY-ZRZY", "KL-MZ"]
@@ -137,7 +137,7 @@ def test_acknowledgement_timeout_escalates_and_the_change_carries_grants_over_on
 
 
 def test_a_notice_with_no_holders_takes_effect_on_its_day(api):
-    api.set_clock(at(2026, 9, 25, 9))
+    api.set_clock(at(2026, 9, 24, 9))
     case = api.ok("POST", "/change-notices", "gs_zhou", 201,
                   json={"resource": "GS-YS-001", "kind": "change", "effective_on": "2026-10-20",
                         "description": "字段调整", "grants": "carry_over"})
@@ -154,7 +154,7 @@ def test_notice_given_and_acknowledged_through_the_pages(demo, api):
     from tests.web_support import Pages
 
     _holders(api)
-    api.set_clock(at(2026, 9, 25, 9))
+    api.set_clock(at(2026, 9, 24, 9))
     provider = Pages(demo, "scjg_liu")
     page = provider.text("/change-notices/new")
     assert "共享服务变更告知" in page and "2 个使用单位持有有效授权" in page and 'type="date"' in page

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from app import auth
 from app.api import present
 from app.api.schemas import RequestOut
-from app.api.schemas_regulatory import ChangeNoticeIn, CoordinateIn, ObjectionIn
-from app.cases import change_notice, coordination, objection
+from app.api.schemas_regulatory import CatalogUpdateIn, ChangeNoticeIn, CoordinateIn, ObjectionIn
+from app.cases import catalog_update, change_notice, coordination, objection
 
 blp = Blueprint("regulatory", __name__, description="校核异议与协调 Objections and coordination")
 
@@ -39,3 +39,13 @@ def give_change_notice(body):
     422 ``notice_too_late`` otherwise. Holders acknowledge; on the effective day the grants are
     suspended or carried over."""
     return present.case(change_notice.start(auth.current_user(), body))
+
+
+@blp.post("/catalog-updates")
+@auth.require("authority")
+@blp.arguments(CatalogUpdateIn)
+@blp.response(201, RequestOut)
+def open_catalog_update(body):
+    """目录更新义务 (Art. 11): the unit's approvers file its catalog changes within 15 WD and close
+    the obligation with ``{"done": true, "changes": [case ids]}``; overdue, the authority supervises."""
+    return present.case(catalog_update.start(auth.current_user(), body["department"], body["reason"]))

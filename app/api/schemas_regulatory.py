@@ -23,3 +23,8 @@ class ChangeNoticeIn(Schema):
     description = Text(required=True)
     grants = fields.String(required=True, validate=validate.OneOf(GRANT_ACTIONS),
                            metadata={"description": "what happens to the holders' grants on the effective day"})
+
+
+class CatalogUpdateIn(Schema):
+    department = Text(required=True, max=64, metadata={"description": "the unit whose catalog must be updated"})
+    reason = Text(required=True, metadata={"description": "the law changed or the duties assigned (Art. 11)"})

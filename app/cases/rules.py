@@ -100,7 +100,15 @@ def _not_the_asker(case, task, user, data, workflow, today) -> dict:
     return data
 
 
+def _catalog_changes_filed(case, task, user, data, workflow, today) -> dict:
+    """Art. 11: the obligation closes only on catalog changes of the unit, filed since it arose."""
+    from app.cases.catalog_update import check_changes
+
+    return check_changes(case, data, case.created_at)
+
+
 RULES = {
+    "file_catalog_update": _catalog_changes_filed,
     "catalog_registration": _registered_resource,
     "confirm_receipt": _receipt_day,
     "open_data_review": _open_data_action,

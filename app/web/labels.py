@@ -52,6 +52,7 @@ STEPS = {
     "extension_approval": _l("延期审批(政府信息公开工作机构负责人)"),
     "open_data_review": _l("依申请开放审核答复"), "third_party_opinion": _l("记录第三方意见"),
     "acknowledge_change": _l("确认收到变更告知"), "supervise_acknowledgement": _l("确认逾期督办"),
+    "file_catalog_update": _l("提交目录更新并登记"), "supervise_catalog_update": _l("目录更新逾期督办"),
 }
 # what the applicant is told (the ``kind`` of a model's notify(), the element of its event)
 NOTICES = {"supplement_requested": _l("告知补正"), "deadline_extended": _l("告知延长期限"),
@@ -70,6 +71,7 @@ FIELDS = {
     "result": _l("校核结果"), "explanation": _l("更正情况或说明"), "finding": _l("协调结论"),
     "conclusion": _l("协调结论"),
     "acknowledged": _l("已收到告知"), "measures": _l("拟采取的应对措施"),
+    "changes": _l("已提交的目录变更(事项编号,每行一个)"), "catalog_update_done": _l("目录更新已提交"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "return": _l("退回"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -93,7 +95,8 @@ DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予�
              "green_refused": _l("绿色通道不同意共享"), "reopened": _l("重新受理"),
              "late_supplement_refused": _l("逾期补正理由不正当"),
              "coordination_upheld": _l("协调维持不予共享"),
-             "suspend": _l("授权暂停"), "carry_over": _l("授权延续"), "notice_too_late": _l("告知过晚")}
+             "suspend": _l("授权暂停"), "carry_over": _l("授权延续"), "notice_too_late": _l("告知过晚"),
+             "updated": _l("目录已更新")}
 
 
 def step(key: str, name: str) -> str:
