@@ -180,3 +180,7 @@ def test_notice_given_and_acknowledged_through_the_pages(demo, api):
                        {"acknowledged": "on", "measures": "切换至新接口", "confirm": "1"}).status_code == 302
     left = _case(api, case["id"])["open_tasks"]
     assert [t["department"] for t in left] == ["KL-MZ"]
+    english = Pages(demo, "scjg_liu")
+    english.get("/lang/en")
+    page = english.text("/change-notices/new")
+    assert "Change notice to grant holders" in page and "using departments hold an active grant" in page
