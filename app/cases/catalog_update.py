@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.cases.filing import open_case
 from app.cases.uow import UnitOfWork
+from app.catalog.commands import find_provider
 from app.errors import conflict, forbidden, invalid
 from app.extensions import db
-from app.catalog.commands import find_provider
 from app.models import Case, Department, User
 
 PROCESS_KEY = "catalog_update"

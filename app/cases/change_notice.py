@@ -14,8 +14,8 @@ from app.cases.share import find_resource
 from app.cases.uow import UnitOfWork
 from app.errors import forbidden, invalid
 from app.extensions import db
-from app.models import Case, Grant, User
 from app.grants.views import with_state
+from app.models import Case, Grant, User
 
 PROCESS_KEY = "change_notice"
 KINDS = ("upgrade", "change", "stop")

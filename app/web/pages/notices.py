@@ -4,7 +4,8 @@ API's schema and filed by the same command. Holders acknowledge on the task page
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.api.schemas_regulatory import ChangeNoticeIn
