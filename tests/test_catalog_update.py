@@ -129,3 +129,23 @@ def test_the_unit_closes_it_on_the_task_page_naming_its_changes(demo, api):
     assert pages.post(f"/tasks/{task['id']}/complete",
                       {"done": "on", "changes": f" {filed['id']}\n", "confirm": "1"}).status_code == 302
     assert _case(api, case["id"])["status"] == "completed"
+
+
+def test_the_authority_opens_it_on_its_page(demo, api):
+    from tests.web_support import Pages
+
+    api.set_clock(at(2026, 9, 21, 9))
+    authority = Pages(demo, "dsj_li")
+    assert "提出目录更新义务" in authority.text("/admin/catalog")
+    page = authority.text("/catalog-updates/new")
+    assert "东营市公安局(DY-GA)" in page and "东营市供水公司(DY-GS)" in page
+    assert "DY-DSJ" not in page and "KL-MZ" not in page  # not bound by Art. 11 / another region's unit
+    missing = authority.post("/catalog-updates/new", {"department": "DY-GA"})
+    assert missing.status_code == 422 and 'data-field="reason"' in missing.get_data(as_text=True)
+    done = authority.post("/catalog-updates/new", {"department": "DY-GA", "reason": "职能调整"})
+    assert done.status_code == 302
+    case = api.ok("GET", "/requests?kind=catalog_update", "auditor")["items"][0]
+    assert done.headers["Location"].endswith(f"/requests/{case['id']}")
+    again = authority.post("/catalog-updates/new", {"department": "DY-GA", "reason": "再次"})
+    assert again.status_code == 409 and "已有未办结的目录更新义务" in again.get_data(as_text=True)
+    assert Pages(demo, "ga_wang").text("/catalog-updates/new", 403)
