@@ -146,6 +146,7 @@ def test_the_authority_opens_it_on_its_page(demo, api):
     assert done.status_code == 302
     case = api.ok("GET", "/requests?kind=catalog_update", "auditor")["items"][0]
     assert done.headers["Location"].endswith(f"/requests/{case['id']}")
+    assert "职能调整" in authority.text(f"/requests/{case['id']}")
     again = authority.post("/catalog-updates/new", {"department": "DY-GA", "reason": "再次"})
     assert again.status_code == 409 and "已有未办结的目录更新义务" in again.get_data(as_text=True)
     assert Pages(demo, "ga_wang").text("/catalog-updates/new", 403)

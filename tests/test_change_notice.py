@@ -169,6 +169,9 @@ def test_notice_given_and_acknowledged_through_the_pages(demo, api):
     assert done.status_code == 302
     case = api.ok("GET", "/requests?kind=change_notice", "auditor")["items"][0]
     assert done.headers["Location"].endswith(f"/requests/{case['id']}")
+    page = provider.text(f"/requests/{case['id']}")
+    assert "共享服务变更告知" in page and "2026-10-15" in page and "生效日起相关授权继续有效" in page
+    assert "DY-ZRZY、KL-MZ" in page
     assert Pages(demo, "zrzy_sun").text("/change-notices/new", 403)
 
     task = _ack_task(_case(api, case["id"]), "DY-ZRZY")

@@ -22,6 +22,8 @@ DEPARTMENT_KINDS = {"authority": _l("大数据主管部门"), "government": _l("
 CHANNELS = {"online": _l("网络提交"), "in_person": _l("当面提交"), "post": _l("邮寄提交")}
 CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l("按期办结"),
                 "breached": _l("已逾期"), "stopped": _l("已停止计时")}
+NOTICE_KINDS = {"upgrade": _l("系统升级"), "change": _l("变更"), "stop": _l("停用")}  # change notices (Art. 23 ¶2)
+NOTICE_ACTIONS = {"suspend": _l("生效日起暂停相关授权"), "carry_over": _l("生效日起相关授权继续有效")}
 GRANT_STATES = {"active": _l("有效"), "expired": _l("已到期"), "revoked": _l("已撤销"), "suspended": _l("已暂停")}
 SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
 EVENTS = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.api.schemas_regulatory import ChangeNoticeIn
@@ -17,10 +16,9 @@ from app.services import clock
 from app.web import bp
 from app.web.errors import text_of
 from app.web.forms import load, posted
+from app.web.labels import NOTICE_ACTIONS, NOTICE_KINDS
 from app.web.session import current_user, login_required
 
-KIND_LABELS = {"upgrade": _l("系统升级"), "change": _l("变更"), "stop": _l("停用")}
-ACTION_LABELS = {"suspend": _l("生效日起暂停相关授权"), "carry_over": _l("生效日起相关授权继续有效")}
 
 
 def _options(user) -> list[tuple[str, str]]:
@@ -39,8 +37,8 @@ def _options(user) -> list[tuple[str, str]]:
 def _page(values=None, errors=None, status: int = 200):
     user = current_user()
     return render_template("change_notice.html", options=_options(user), values=values or {}, errors=errors or {},
-                           kinds=[(k, str(v)) for k, v in KIND_LABELS.items()],
-                           actions=[(k, str(v)) for k, v in ACTION_LABELS.items()]), status
+                           kinds=[(k, str(v)) for k, v in NOTICE_KINDS.items()],
+                           actions=[(k, str(v)) for k, v in NOTICE_ACTIONS.items()]), status
 
 
 @bp.get("/change-notices/new")
