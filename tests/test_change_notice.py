@@ -148,6 +148,18 @@ def test_a_notice_with_no_holders_takes_effect_on_its_day(api):
     api.assert_replays(case["id"])
 
 
+def test_a_withdrawn_notice_touches_no_grant(api):
+    _holders(api)
+    case = _notice(api)
+    api.set_clock(at(2026, 10, 8, 9))
+    withdrawn = api.ok("POST", f"/requests/{case['id']}/withdraw", "scjg_liu")
+    assert withdrawn["status"] == "withdrawn" and withdrawn["open_tasks"] == []
+    api.set_clock(at(2026, 10, 15, 0, 0, 1))
+    assert api.run_timers() == 0  # the effective-day timer went with the notice
+    assert _grant_states(api) == {"DY-ZRZY": "active", "KL-MZ": "active"}
+    api.assert_replays(case["id"])
+
+
 # -- the pages ---------------------------------------------------------------------------
 
 def test_notice_given_and_acknowledged_through_the_pages(demo, api):
