@@ -109,6 +109,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "After coordination the provider must answer again by {due_date}: {reason}"),
     "notify_longer_period": ("因申请明显超过合理范围,答复期限延长 {days} 个工作日至 {due_date}:{reason}",
                              "Your application exceeds a reasonable scope: the reply is due {days} working days later, on {due_date}: {reason}"),
+    # -- change notices (Art. 23 ¶2) and catalog update obligations (Art. 11)
+    "notice_too_late": ("须提前 10 个工作日告知:生效日最早为 {earliest}",
+                        "Notice must be given 10 working days ahead: the earliest effective day is {earliest}"),
+    "stop_suspends_grants": ("停用共享服务时,相关授权只能暂停,不能延续",
+                             "When a shared service stops, its grants are suspended, not carried over"),
+    "catalog_update_target": ("目录更新义务只能交由政务部门或公共服务单位承担",
+                              "A catalog update obligation can only be placed on a government or public-service unit"),
+    "catalog_update_open": ("该单位已有未办结的目录更新义务", "The unit already has an open catalog update obligation"),
+    "changes_not_filed": ("所列目录变更须为本单位在本义务产生后提交的变更:{problem}",
+                          "The listed catalog changes must be your unit's, filed after the obligation arose: {problem}"),
+    "purchase_registration_change": ("须以本单位新增目录条目的目录变更登记所购数据",
+                                     "Register the bought data by filing a new entry of your own catalog"),
 
     # -- admin
     "invalid_mapping": ("映射无效:{element} → {target}({problem})",

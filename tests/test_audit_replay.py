@@ -8,6 +8,12 @@ from app.models import AuditEvent, Case, ChainHead, HumanTask, TimerJob
 from tests.support import at
 
 
+# the bought data's new catalog entry, filed as a catalog change (Art. 13, PRODUCT.md §6)
+BOUGHT_ENTRY = {"change": {"code": "SCJG-YQ-009", "name": "企业舆情数据(采购)", "provider": "DY-SCJG",
+                           "share_type": "conditional", "share_conditions": "仅限风险预警", "legal_basis": "采购合同",
+                           "open_type": "closed"}, "reason": "纳入所购数据"}
+
+
 def replay(api, case_id: str, user: str = "auditor") -> dict:
     return api.ok("POST", f"/requests/{case_id}/replay", user)
 
@@ -125,7 +131,9 @@ def _purchase(api):
         "title": "企业舆情数据采购", "supplier": "某数据服务公司", "description": "一年期", "purpose": "风险预警",
         "budget_yuan": "120000.00"})
     complete(api, case, "purchase_review", "dsj_li", {"decision": "approve"})
-    assert complete(api, case, "catalog_registration", "scjg_liu", {"resource": "SCJG-XY-002"})["status"] == "completed"
+    entry = api.ok("POST", "/catalog-changes", "scjg_liu", 201, json=BOUGHT_ENTRY)
+    complete(api, entry, "catalog_review", "dsj_li", {"decision": "approve"})
+    assert complete(api, case, "catalog_registration", "scjg_liu", {"resource": "SCJG-YQ-009"})["status"] == "completed"
     return case
 
 

@@ -133,6 +133,13 @@ def test_coordination_overturns_only_by_a_reasoned_decision_and_the_provider_ans
     assert any(n["kind"] == "review_reopened" for n in api.ok("GET", "/notifications", "zrzy_sun")["items"])
     done = api.complete(coord["id"], "provider_review", "ga_wang", {"decision": "approve", "conditions": "仅限防汛"})
     assert done["status"] == "granted" and done["outcome"]["conditions"] == "仅限防汛"
+    # the overturned refusal grants through the coordination case: the register holds it
+    grants = api.ok("GET", "/grants?resource=GA-HJ-001&department=DY-ZRZY", "auditor")["items"]
+    assert [(g["case_id"], g["conditions"], g["state"]) for g in grants] == [(coord["id"], "仅限防汛", "active")]
+    # the refused request and its coordination name each other
+    assert api.ok("GET", f"/requests/{refused['id']}", "zrzy_sun")["linked"] == [
+        {"id": coord["id"], "kind": "coordination", "status": "granted"}]
+    assert done["linked"] == [{"id": refused["id"], "kind": "share", "status": "refused"}]
     api.assert_replays(coord["id"])
 
 

@@ -7,6 +7,12 @@ from app.models import AuditEvent, Case, HumanTask
 from tests.web_support import Pages
 
 
+# the bought data's new catalog entry, filed as a catalog change (Art. 13, PRODUCT.md §6)
+BOUGHT_ENTRY = {"change": {"code": "SCJG-YQ-009", "name": "企业舆情数据(采购)", "provider": "DY-SCJG",
+                           "share_type": "conditional", "share_conditions": "仅限风险预警", "legal_basis": "采购合同",
+                           "open_type": "closed"}, "reason": "纳入所购数据"}
+
+
 def _state(case_id):
     case = db.session.get(Case, case_id)
     tasks = db.session.execute(select(HumanTask.task_key, HumanTask.state, HumanTask.assignee_id)
@@ -55,5 +61,8 @@ def test_the_filers_own_lane_tasks_stay_his(api):
     api.ok("POST", f"/tasks/{review['id']}/complete", "dsj_li", json={"decision": "approve"})
     after = api.ok("GET", f"/requests/{case['id']}", "scjg_liu")
     registration = api.task_of(after, "catalog_registration")
-    done = api.ok("POST", f"/tasks/{registration['id']}/complete", "scjg_liu", json={"resource": "SCJG-XY-002"})
+    entry = api.ok("POST", "/catalog-changes", "scjg_liu", 201, json=BOUGHT_ENTRY)
+    entry_review = api.task_of(entry, "catalog_review")
+    api.ok("POST", f"/tasks/{entry_review['id']}/complete", "dsj_li", json={"decision": "approve"})
+    done = api.ok("POST", f"/tasks/{registration['id']}/complete", "scjg_liu", json={"resource": "SCJG-YQ-009"})
     assert done["status"] == "completed"

@@ -29,7 +29,7 @@ class GrantOut(Schema):
     conditions = fields.String(allow_none=True)
     granted_at = fields.String()
     expires_at = fields.String(allow_none=True)
-    state = fields.String(metadata={"description": "active | expired | revoked"})
+    state = fields.String(metadata={"description": "active | expired | revoked | suspended (a change notice, Art. 23 ¶2)"})
     revoked_at = fields.String(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
 

@@ -68,6 +68,21 @@ def inbox_row(row) -> dict:
             "green_channel": row.green_channel, "received_on": row.received_on.isoformat()}
 
 
+def linked(c: Case) -> list[dict]:
+    """Cases linked to ``c``: a refused share request's coordination (a case of its own, see
+    bpmn/README.md), and the request a coordination is about."""
+    if c.kind == "coordination":
+        ids = [c.input.get("request")]
+    elif c.kind == "share" and c.status == "refused":
+        ids = [k.id for k in db.session.scalars(select(Case).where(
+            Case.kind == "coordination", Case.resource_code == c.resource_code,
+            Case.department_id == c.department_id)) if (k.input or {}).get("request") == c.id]
+    else:
+        return []
+    rows = db.session.scalars(select(Case).where(Case.id.in_([i for i in ids if i]))).all()
+    return [{"id": k.id, "kind": k.kind, "status": k.status} for k in rows]
+
+
 def case(c: Case) -> dict:
     today = _today()
     open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == c.id,
@@ -84,4 +99,5 @@ def case(c: Case) -> dict:
                         "department": t.department.code if t.department else None,
                         "due_date": iso(t.due_date)} for t in open_tasks],
         "sla": [sla(s, today) for s in c.sla or []],
+        "linked": linked(c),
     }

@@ -245,6 +245,9 @@ class RequestOut(Schema):
     process = fields.Nested(ProcessRef)
     open_tasks = fields.List(fields.Nested(OpenTask))
     sla = fields.List(fields.Nested(SlaOut))
+    linked = fields.List(fields.Dict(), metadata={
+        "description": "linked cases: a refused share request's coordination, a coordination's request "
+                       "({id, kind, status})"})
 
 
 RequestList = page_of(RequestOut, "RequestList")

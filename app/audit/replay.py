@@ -43,7 +43,8 @@ from app.sla.timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
 OUTPUTS = ("task_created", "task_cancelled", "task_migrated", "resource_aggregated", "resource_changed",
-           "case_decided", "applicant_notified", "grant_created", "party_notified")
+           "case_decided", "applicant_notified", "grant_created", "party_notified",
+           "grant_suspended", "grant_carried_over")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from app.cases.projection import derive
 from app.extensions import db
+from app.grants.notice import EVENTS as NOTICE_EVENTS, takes_effect
 from app.grants.register import creates_grant
 from app.models import Grant, HumanTask, TimerJob, User
 from app.services import engine
@@ -113,6 +114,21 @@ class ProjectedState:
         if granted != due:
             raise Diverged(seq, "grant_created", due, granted)
         self.grants += due
+        self._check_notice_effect(case, before, command.outputs, seq)
+
+    def _check_notice_effect(self, case, before: str, outputs, seq: int) -> None:
+        """A change notice acts on its notified grants only in the command that makes it take
+        effect, and only as the notice says (suspend or carry over); never elsewhere."""
+        acted = [e for e in outputs if e.type in NOTICE_EVENTS.values()]
+        if not takes_effect(case.kind, before, self.status):
+            if acted:
+                raise Diverged(seq, acted[0].type, None, acted[0].data.get("grant"))
+            return
+        wanted = NOTICE_EVENTS[case.input["grants"]]
+        notified = set(case.input.get("notified_grants") or [])
+        wrong = [e for e in acted if e.type != wanted or e.data.get("grant") not in notified]
+        if wrong:
+            raise Diverged(seq, wanted, sorted(notified), wrong[0].data.get("grant"))
 
     def _match(self, outputs, cancelled, created, seq) -> None:
         recorded_cancel = sorted((e.element, e.data.get("task")) for e in outputs if e.type == "task_cancelled")

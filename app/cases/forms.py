@@ -118,6 +118,18 @@ FORMS: dict[str, dict] = {
                                             "resolution": _REASON},
                              "required": ["finding", "resolution"], "additionalProperties": False},
     "supervise_verification": _RESOLUTION,
+    # 共享告知 (Art. 23 ¶2): each holder acknowledges, saying what it does about it (应对措施)
+    "acknowledge_change": {"type": "object", "properties": {"acknowledged": {"const": True}, "measures": _TEXT},
+                           "required": ["acknowledged"], "additionalProperties": False},
+    "supervise_acknowledgement": _RESOLUTION,
+    # 目录动态调整 (Art. 11): closed by naming the catalog changes filed (case ids)
+    "file_catalog_update": {"type": "object",
+                            "properties": {"done": {"const": True, "x-label": "catalog_update_done"},
+                                           "changes": {"type": "array", "minItems": 1, "maxItems": 50,
+                                                       "items": {"type": "string", "minLength": 1, "maxLength": 32}},
+                                           "note": _TEXT},
+                            "required": ["done", "changes"], "additionalProperties": False},
+    "supervise_catalog_update": _RESOLUTION,
     "coordinate_refusal": {"type": "object", "properties": {"conclusion": {"enum": ["uphold", "reopen"]},
                                                             "resolution": _REASON},
                            "required": ["conclusion", "resolution"], "additionalProperties": False},

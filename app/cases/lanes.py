@@ -14,8 +14,12 @@ LANE_ROLES = {
     "applicant_authority": "authority",  # 申请单位本级大数据主管部门 (Art. 13)
     "city_authority": "authority",      # 市大数据主管部门 (green channel, Art. 23)
     "requester": "citizen",            # the applicant in person (公民、法人和其他组织)
+    "holders": "applicant",            # a grant holder (数据使用单位), one task per department
 }
-PERSONAL_LANES = {"requester"}  # tasks assigned to the case's applicant, not to a department
+PERSONAL_LANES = {"requester"}
+# lanes whose department is not fixed per case but named by each task instance's own data
+# (the multi-instance input item ``holder``, app/engine/runner.py PARTY_VARIABLE)
+DATA_LANES = {"holders"}  # tasks assigned to the case's applicant, not to a department
 # the filer's own work (e.g. a purchase's catalog registration, a supplement): exempt from the
 # separation of duties that keeps a filer from deciding their own case
 APPLICANT_LANES = {"applicant", "requester"}

@@ -17,9 +17,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.cases.lanes import LANE_ROLES, PERSONAL_LANES
+from app.cases.lanes import DATA_LANES, LANE_ROLES, PERSONAL_LANES
 from app.extensions import db
-from app.grants import register as grants
+from app.grants import notice as grant_notice, register as grants
 from app.models import Case, HumanTask, TimerJob
 from app.models.types import new_id
 from app.timers import incidents
@@ -63,7 +63,7 @@ def derive(elements: dict, lanes: dict, status: str, outcome: dict | None, open_
     ready = dict(snap.ready_user_tasks)
     out = Projected(cancelled=[s for s in open_tasks if s not in ready])
     for spiff_id, element in snap.ready_user_tasks:
-        facts = task_facts(elements, lanes, element, snap.sla)
+        facts = task_facts(elements, lanes, element, snap.sla, snap.parties.get(spiff_id))
         if spiff_id in open_tasks:
             out.kept[spiff_id] = facts
         else:
@@ -88,10 +88,12 @@ def derive(elements: dict, lanes: dict, status: str, outcome: dict | None, open_
     return out
 
 
-def task_facts(elements: dict, lanes: dict, element: str, sla: dict) -> TaskFacts:
+def task_facts(elements: dict, lanes: dict, element: str, sla: dict, party: str | None = None) -> TaskFacts:
+    """``party``: the department the task's own data names, for a lane in ``DATA_LANES``."""
     info = elements.get(element, {})
     lane = info.get("lane")
-    return TaskFacts(element=element, name=info.get("name", element), lane_department=lanes.get(lane),
+    department = party if lane in DATA_LANES else lanes.get(lane)
+    return TaskFacts(element=element, name=info.get("name", element), lane_department=department,
                      role=LANE_ROLES.get(lane, "admin"), due_date=_due_date(sla.get(task_clock(elements, element))),
                      personal=lane in PERSONAL_LANES)
 
@@ -133,7 +135,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
             row.assignee_id = case.applicant_id
         db.session.add(row)
         lane = case.definition.elements.get(facts.element, {}).get("lane")
-        incidents.check_handler(uow, case, spiff_id, facts.element, lane, new)
+        incidents.check_handler(uow, case, spiff_id, facts.element, lane, new, facts.lane_department)
         uow.record(case, "task_created", facts.element, created_data(row.id, facts))
     for spiff_id, facts in decision.kept.items():
         row = open_rows[spiff_id]
@@ -174,6 +176,7 @@ def _project_status(uow, case: Case, snap, decision: Projected | None = None) ->
     case.status, case.outcome = decision.status, decision.outcome
     uow.record(case, "case_decided", None, {"status": case.status, "outcome": case.outcome})
     grants.on_decided(uow, case, before)
+    grant_notice.on_decided(uow, case, before)
 
 
 def task_clock(elements: dict, element: str) -> str:

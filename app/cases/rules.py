@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.cases import forms
 from app.errors import AppError, invalid
 from app.extensions import db
-from app.models import Case, HumanTask, Resource, User
+from app.models import Case, HumanTask, Resource, ResourceVersion, User
 
 
 def _task_data(workflow, task: HumanTask) -> dict:
@@ -18,13 +18,25 @@ def _task_data(workflow, task: HumanTask) -> dict:
 
 
 def _registered_resource(case, task, user, data, workflow, today) -> dict:
-    """Art. 13: bought data is registered in the buyer's own catalog."""
+    """Art. 13: bought data is registered in the buyer's own catalog — as a **new** entry,
+    created through the catalog change path (reviewed by the authority, Art. 10) after the
+    purchase was approved; an entry that existed before, or one an admin typed in, does not do."""
     resource = db.session.scalar(select(Resource).where(Resource.code == data["resource"]))
     if resource is None:
         raise invalid("unknown_resource", {"resource": data["resource"]}, value=data["resource"])
     if resource.provider_id != case.department_id:
         raise invalid("resource_not_own", {"resource": resource.code, "provider": resource.provider.code})
-    return data
+    first = db.session.scalar(select(ResourceVersion).where(ResourceVersion.resource_id == resource.id,
+                                                            ResourceVersion.version == 1))
+    change = db.session.get(Case, first.case_id) if first is not None and first.case_id else None
+    approved_at = db.session.scalar(
+        select(HumanTask.completed_at).where(HumanTask.case_id == case.id, HumanTask.task_key == "purchase_review",
+                                             HumanTask.state == "completed"))
+    if (change is None or change.kind != "catalog_change" or not (change.input or {}).get("new")
+            or approved_at is None or change.created_at < approved_at):
+        raise invalid("purchase_registration_change", {"resource": resource.code,
+                                                       "change": change.id if change is not None else None})
+    return {**data, "change": change.id}
 
 
 def _clock(case, key: str) -> dict | None:
@@ -101,7 +113,15 @@ def _not_the_asker(case, task, user, data, workflow, today) -> dict:
     return data
 
 
+def _catalog_changes_filed(case, task, user, data, workflow, today) -> dict:
+    """Art. 11: the obligation closes only on catalog changes of the unit, filed since it arose."""
+    from app.cases.catalog_update import check_changes
+
+    return check_changes(case, data, case.created_at)
+
+
 RULES = {
+    "file_catalog_update": _catalog_changes_filed,
     "catalog_registration": _registered_resource,
     "confirm_receipt": _receipt_day,
     "open_data_review": _open_data_action,

@@ -5,7 +5,8 @@ branches (a review and its escalation) see one clock, and the projections read t
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from app.engine.clock import end_of_day
 from app.engine.context import current
@@ -114,6 +115,12 @@ def sla_deadline(key: str) -> str:
     return end_of_day(day, ctx.tz).isoformat()
 
 
+def day_start(day: str) -> str:
+    """The first instant of ``day`` in the service time zone: a timer expression (timeDate) for
+    something that happens on a day (e.g. the effective day of a change notice)."""
+    return datetime.combine(date.fromisoformat(day), time(0), ZoneInfo(current().tz)).isoformat()
+
+
 def decide(status: str, decision: str | None = None, reason: str | None = None,
            conditions: str | None = None, reply_type: str | None = None) -> str:
     """Set the case outcome (the projection turns it into the request's status)."""
@@ -148,5 +155,5 @@ def notify(kind: str, **params) -> str:
 
 
 HELPERS = {f.__name__: f for f in (today, add_working_days, sla_start, sla_pause, sla_resume, sla_extend,
-                                   sla_due, sla_stop, sla_breach, sla_state, sla_deadline, decide, reopen,
+                                   sla_due, sla_stop, sla_breach, sla_state, sla_deadline, day_start, decide, reopen,
                                    notify, notify_party)}

@@ -114,6 +114,7 @@ def bound_multi_instances(spec, limits: Limits) -> None:
 
 def _bounded_update(task_spec, original, limits: Limits):
     def update(my_task):
+        my_task._inherit_data()  # what the original does first: the collection may come from upstream
         if task_spec.data_input is not None:
             collection = task_spec.data_input.get(my_task)
             count = len(collection) if hasattr(collection, "__len__") else None

@@ -28,12 +28,17 @@ from app.engine.scripting import restricted_script_engine
 
 __all__ = ["Engine", "EngineFailure", "EngineLimit", "Snapshot"]
 
+PARTY_VARIABLE = "holder"  # a task's own data naming the department that works it (lanes.DATA_LANES)
+
 
 @dataclass
 class Snapshot:
     """What the projections need from a workflow, read once after each command."""
 
     ready_user_tasks: list[tuple[str, str]] = field(default_factory=list)  # (spiff id, element)
+    # spiff id -> the department code a ready task's own data names (``holder``: one instance of
+    # a multi-instance task per department, e.g. each grant holder acknowledging a change notice)
+    parties: dict[str, str] = field(default_factory=dict)
     timers: list[tuple[str, str, datetime]] = field(default_factory=list)  # (spiff id, element, due)
     outcome: dict | None = None
     sla: dict = field(default_factory=dict)
@@ -131,7 +136,10 @@ class Engine:
         snap = Snapshot(outcome=workflow.data.get("outcome"), sla=dict(workflow.data.get("sla", {})),
                         completed=workflow.is_completed())
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            snap.ready_user_tasks.append((str(task.id), task.task_spec.name))
+            # a multi-instance's child spec is named "<id> [child]"; its bpmn_id is the element's
+            snap.ready_user_tasks.append((str(task.id), task.task_spec.bpmn_id or task.task_spec.name))
+            if isinstance(task.data.get(PARTY_VARIABLE), str):
+                snap.parties[str(task.id)] = task.data[PARTY_VARIABLE]
         for task in workflow.get_tasks(state=TaskState.WAITING):
             spec = task.task_spec
             if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):

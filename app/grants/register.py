@@ -13,7 +13,9 @@ from app.extensions import db
 from app.models import AuditEvent, Case, Grant
 from app.models.types import new_id
 
-GRANTING_KINDS = ("share",)
+# a share request, and a coordination that overturned a refusal and got the provider's approval
+# (the linked case decides the grant in place of the refused request, app/cases/coordination.py)
+GRANTING_KINDS = ("share", "coordination")
 
 
 def creates_grant(kind: str, before: str, after: str) -> bool:

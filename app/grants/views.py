@@ -27,8 +27,8 @@ def visible(user: User):
 def with_state(query, state: str, now: datetime):
     """Only grants in ``state`` at ``now`` (active, expired or revoked)."""
     lapsed = Grant.expires_at.is_not(None) & (Grant.expires_at <= now)
-    if state == "revoked":
-        return query.where(Grant.state == "revoked")
+    if state in ("revoked", "suspended"):
+        return query.where(Grant.state == state)
     if state == "expired":
         return query.where(Grant.state == "active", lapsed)
     return query.where(Grant.state == "active", ~lapsed)

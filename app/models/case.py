@@ -11,7 +11,8 @@ from app.models.identity import Department, User
 from app.models.process import ProcessDefinition
 from app.models.types import UTCDateTime, new_id
 
-KINDS = ("share", "open_data", "purchase", "catalog_change", "emergency", "objection", "coordination")
+KINDS = ("share", "open_data", "purchase", "catalog_change", "emergency", "objection", "coordination",
+         "change_notice", "catalog_update")
 STATUSES = ("pending", "granted", "refused", "abandoned", "withdrawn", "completed", "cancelled")
 
 

@@ -13,8 +13,9 @@ from app.models.types import UTCDateTime, new_id
 
 # stored states; "expired" is derived when read (active and past expires_at), so no timer
 # has to flip it and it can never be late
-STORED_STATES = ("active", "revoked")
-STATES = ("active", "expired", "revoked")
+# "suspended": a change notice stopped or suspended the service it grants (Art. 23 ¶2)
+STORED_STATES = ("active", "revoked", "suspended")
+STATES = ("active", "expired", "revoked", "suspended")
 
 
 class Grant(db.Model):
@@ -29,7 +30,7 @@ class Grant(db.Model):
     conditions: Mapped[str | None] = mapped_column(Text)  # the provider's 答复意见 / conditions of use
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # first instant not valid
-    state: Mapped[str] = mapped_column(String(16), default="active")  # active | revoked
+    state: Mapped[str] = mapped_column(String(16), default="active")  # active | revoked | suspended
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by: Mapped[str | None] = mapped_column(String(64))
     revoked_reason: Mapped[str | None] = mapped_column(Text)

@@ -35,7 +35,7 @@ def retry(job_id: str, actor: str) -> TimerJob:
     return job
 
 
-def unworkable(uow, case: Case, lane: str | None) -> str | None:
+def unworkable(uow, case: Case, lane: str | None, department_code: str | None = None) -> str | None:
     """Why no one can work a task in ``lane`` of ``case`` (None: someone can): the lane has
     no department for this case, or that department has no active user with the lane's role."""
     from app.cases.lanes import LANE_ROLES, PERSONAL_LANES
@@ -43,7 +43,7 @@ def unworkable(uow, case: Case, lane: str | None) -> str | None:
 
     if lane is None or lane in PERSONAL_LANES:
         return None
-    department = uow.department(case.lanes.get(lane))
+    department = uow.department(department_code or case.lanes.get(lane))
     if department is None:
         return f"no department for lane {lane}"
     role = LANE_ROLES.get(lane, "admin")
@@ -53,10 +53,11 @@ def unworkable(uow, case: Case, lane: str | None) -> str | None:
     return None
 
 
-def check_handler(uow, case: Case, spiff_task_id: str, element: str, lane: str | None, new: bool) -> None:
+def check_handler(uow, case: Case, spiff_task_id: str, element: str, lane: str | None, new: bool,
+                  department_code: str | None = None) -> None:
     """A task nobody can work: refused at filing (422 ``no_handler`` naming the lane), raised
     as an incident (GET /incidents) when a running case reaches it, so an admin sees it."""
-    problem = unworkable(uow, case, lane)
+    problem = unworkable(uow, case, lane, department_code)
     if problem is None:
         return
     if new:

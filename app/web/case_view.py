@@ -8,7 +8,8 @@ from app.cases.history import events_of, public_timeline
 from app.extensions import db
 from app.models import Case, HumanTask, Resource
 from app.web.deadlines import clock_view, today
-from app.web.labels import CHANNELS, DECISIONS, EVENTS, KINDS, OPEN_TYPES, SHARE_TYPES, label, step
+from app.web.labels import (CHANNELS, DECISIONS, EVENTS, KINDS, NOTICE_ACTIONS, NOTICE_KINDS, OPEN_TYPES,
+                             SHARE_TYPES, label, step)
 
 # request field -> its label, in the order a reader wants them
 _INPUT = (("title", _l("采购项目")), ("supplier", _l("供应商")), ("budget_yuan", _l("预算(元)")),
@@ -64,6 +65,13 @@ def _catalog_facts(kind: str, data: dict) -> list[tuple[str, str]]:
     if kind == "emergency":
         return [(str(_l("临时共享属性")), _shown("share_type", data.get("share_type"))),
                 (str(_l("截止日期")), str(data.get("until"))), (str(_l("事由")), str(data.get("reason")))]
+    if kind == "change_notice":
+        return [(str(_l("变更类型")), label(NOTICE_KINDS, data.get("kind"))),
+                (str(_l("生效日")), str(data.get("effective_on"))),
+                (str(_l("生效日起的授权")), label(NOTICE_ACTIONS, data.get("grants"))),
+                (str(_l("告知的授权持有单位")), "、".join(data.get("holders") or []) or "—")]
+    if kind == "catalog_update":
+        return [(str(_l("承担更新义务的单位")), str(data.get("department"))), (str(_l("事由")), str(data.get("reason")))]
     return []
 
 

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据"),
          "catalog_change": _l("目录变更"), "emergency": _l("临时调整共享属性"),
-         "objection": _l("数据校核异议"), "coordination": _l("共享争议协调")}
+         "objection": _l("数据校核异议"), "coordination": _l("共享争议协调"),
+         "change_notice": _l("共享服务变更告知"), "catalog_update": _l("目录更新督办")}
 STATUSES = {"pending": _l("办理中"), "granted": _l("已同意"), "refused": _l("不予同意"),
             "abandoned": _l("视为放弃申请"), "withdrawn": _l("已撤回"), "completed": _l("已办结"),
             "cancelled": _l("已终止")}
@@ -21,7 +22,9 @@ DEPARTMENT_KINDS = {"authority": _l("大数据主管部门"), "government": _l("
 CHANNELS = {"online": _l("网络提交"), "in_person": _l("当面提交"), "post": _l("邮寄提交")}
 CLOCK_STATES = {"running": _l("计时中"), "paused": _l("已暂停"), "met": _l("按期办结"),
                 "breached": _l("已逾期"), "stopped": _l("已停止计时")}
-GRANT_STATES = {"active": _l("有效"), "expired": _l("已到期"), "revoked": _l("已撤销")}
+NOTICE_KINDS = {"upgrade": _l("系统升级"), "change": _l("变更"), "stop": _l("停用")}  # change notices (Art. 23 ¶2)
+NOTICE_ACTIONS = {"suspend": _l("生效日起暂停相关授权"), "carry_over": _l("生效日起相关授权继续有效")}
+GRANT_STATES = {"active": _l("有效"), "expired": _l("已到期"), "revoked": _l("已撤销"), "suspended": _l("已暂停")}
 SOURCES = {"official": _l("正式(国务院办公厅通知)"), "provisional": _l("暂定(按法定规则估算)")}
 EVENTS = {
     "case_started": _l("提出申请"), "task_created": _l("生成待办"), "task_claimed": _l("签收"),
@@ -38,6 +41,7 @@ EVENTS = {
     "user_logged_in": _l("登录"), "login_failed": _l("登录失败"), "user_logged_out": _l("退出登录"),
     "resource_changed": _l("目录信息变更"),
     "party_notified": _l("书面告知第三方"),
+    "grant_suspended": _l("授权暂停(变更告知生效)"), "grant_carried_over": _l("授权延续(变更告知生效)"),
     "case_cancelled": _l("管理员终止事项"), "case_migrated": _l("迁移流程版本"), "task_migrated": _l("待办迁移"),
 }
 # the models' user tasks by element id: their names in the page's language
@@ -49,6 +53,8 @@ STEPS = {
     "purchase_review": _l("购买社会数据审批"), "applicant_supplement": _l("补正申请材料"),
     "extension_approval": _l("延期审批(政府信息公开工作机构负责人)"),
     "open_data_review": _l("依申请开放审核答复"), "third_party_opinion": _l("记录第三方意见"),
+    "acknowledge_change": _l("确认收到变更告知"), "supervise_acknowledgement": _l("确认逾期督办"),
+    "file_catalog_update": _l("提交目录更新并登记"), "supervise_catalog_update": _l("目录更新逾期督办"),
 }
 # what the applicant is told (the ``kind`` of a model's notify(), the element of its event)
 NOTICES = {"supplement_requested": _l("告知补正"), "deadline_extended": _l("告知延长期限"),
@@ -66,6 +72,8 @@ FIELDS = {
     "proper_channel": _l("应通过的渠道"), "good_reason": _l("逾期的正当理由"),
     "result": _l("校核结果"), "explanation": _l("更正情况或说明"), "finding": _l("协调结论"),
     "conclusion": _l("协调结论"),
+    "acknowledged": _l("已收到告知"), "measures": _l("拟采取的应对措施"),
+    "changes": _l("已提交的目录变更(事项编号,每行一个)"), "catalog_update_done": _l("目录更新已提交"),
 }
 CHOICES = {
     "approve": _l("同意"), "refuse": _l("不同意"), "return": _l("退回"), "can_aggregate": _l("能够满足(可汇聚)"),
@@ -88,7 +96,9 @@ DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予�
              "green_channel": _l("绿色通道同意"), "no_supplement": _l("逾期未补正"),
              "green_refused": _l("绿色通道不同意共享"), "reopened": _l("重新受理"),
              "late_supplement_refused": _l("逾期补正理由不正当"),
-             "coordination_upheld": _l("协调维持不予共享")}
+             "coordination_upheld": _l("协调维持不予共享"),
+             "suspend": _l("授权暂停"), "carry_over": _l("授权延续"), "notice_too_late": _l("告知过晚"),
+             "updated": _l("目录已更新")}
 
 
 def step(key: str, name: str) -> str:

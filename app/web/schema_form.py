@@ -3,6 +3,8 @@ server enforces is the one the page shows, so they cannot drift. Choices become 
 buttons or a select, text a textarea; what the server refuses is shown next to its field."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -31,7 +33,9 @@ def fields_of(schema: dict) -> list[Field]:
     conditions = _conditional_requirements(schema)
     out = []
     for name, prop in schema.get("properties", {}).items():
-        item = Field(name, label(FIELDS, name), _widget(prop), name in required)
+        # ``x-label``: a field whose name means something else on this form (``done`` is
+        # "aggregation done" elsewhere) names its own label key
+        item = Field(name, label(FIELDS, prop.get("x-label", name)), _widget(prop), name in required)
         if "enum" in prop:
             item.choices = [(str(v), label(CHOICES, v)) for v in prop["enum"]]
         item.minimum, item.maximum = prop.get("minimum"), prop.get("maximum")
@@ -78,6 +82,9 @@ def data_from(form, schema: dict) -> dict:
             continue
         value = form.get(name, "").strip()
         if value == "":
+            continue
+        if prop.get("type") == "array":  # one item per line (or separated by commas or spaces)
+            data[name] = [item for item in re.split(r"[\s,,、]+", value) if item]
             continue
         if prop.get("type") == "integer":
             try:
