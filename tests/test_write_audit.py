@@ -180,6 +180,10 @@ WORK: list[Write] = [
           ("attachment_added",), status=201, body={"file": PDF}),
     Write("POST /api/v1/tasks/<task_id>/complete", "ga_chen", A + "/tasks/{task:api_share:provider_review}/complete",
           GRANTED, body=APPROVE),
+    # the provider gives notice of a change while the grant is active: its holder acknowledges (Art. 23 ¶2)
+    Write("POST /api/v1/change-notices", "ga_wang", A + "/change-notices", FILED, status=201,
+          keep="change_notice", body={"resource": "GA-HJ-001", "kind": "change", "effective_on": "2026-04-01",
+                                      "description": "户籍接口字段调整", "grants": "carry_over"}),
     Write("POST /api/v1/notifications/read", "zrzy_sun", A + "/notifications/read", ("notifications_read",),
           body={"ids": "all"}),
     Write("POST /api/v1/grants/<grant_id>/revoke", "ga_wang", A + "/grants/{grant:api_share}/revoke",
@@ -266,6 +270,14 @@ WORK: list[Write] = [
           body={"resource": "GA-ZDRY-002", "purpose": "核查重点人员"}),
     Write("POST /requests/<case_id>/coordinate", "zrzy_sun", "/requests/{case:page_refused}/coordinate", FILED,
           body={"reason": "属于法定职责"}),
+    # -- obligations: catalog updates (Art. 11), change notices to grant holders (Art. 23 ¶2) -------
+    Write("POST /api/v1/catalog-updates", "dsj_li", A + "/catalog-updates", FILED, status=201,
+          keep="catalog_update", body={"department": "DY-GA", "reason": "《户口登记条例》修订,数据项调整"}),
+    Write("POST /catalog-updates/new", "dsj_li", "/catalog-updates/new", FILED, keep="page_catalog_update",
+          body={"department": "DY-GS", "reason": "职能调整"}),
+    Write("POST /change-notices/new", "scjg_liu", "/change-notices/new", ("case_started",), keep="page_change_notice",
+          body={"resource": "SCJG-QY-001", "kind": "upgrade", "effective_on": "2026-04-01",
+                "description": "接口升级", "grants": "carry_over"}),
     # -- the emergency is decided by the city authority ------------------------------------------
     Write("POST /tasks/<task_id>/complete", "dsj_li", "/tasks/{task:emergency:emergency_review}/complete", PUBLISHED,
           body={"decision": "approve", "confirm": "1"}),
@@ -303,10 +315,11 @@ ENDINGS: list[Write] = [
           body={"password": NEW_PASSWORD + "-4", "old_password": NEW_PASSWORD + "-2"}),
     Write("POST /api/v1/auth/logout", "walk_api", A + "/auth/logout", ("user_logged_out",), status=204),
     Write("POST /logout", "walk_page", "/logout", ("user_logged_out",)),
-    # on Tue 03-10 the objections' verification (5 working days from 03-02, Art. 18) is overdue:
+    # on Tue 03-10 the objections' verification (5 working days from 03-02, Art. 18) and the grant
+    # holder's acknowledgement of the change notice (5 working days, a local choice) are overdue:
     # each timer fires in its case's unit of work and the authority's supervision task is created
     Write("POST /api/v1/testing/run-due-timers", None, A + "/testing/run-due-timers",
-          ("timer_fired", "task_created") * 2, setup=_verification_overdue, actor="system:timer"),
+          ("timer_fired", "task_created") * 3, setup=_verification_overdue, actor="system:timer"),
 ]
 WRITES = WORK + ENDINGS
 
