@@ -169,6 +169,76 @@ def test_incidents_are_for_admins(api, failing_case):
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
 
 
+# --- deadline storms: a batch of firings per transaction -------------------------------------------
+
+def _timer_events() -> list[tuple[int, str, str]]:
+    """(seq, case, job) of every ``timer_fired`` event, in chain order."""
+    db.session.rollback()
+    rows = db.session.execute(select(AuditEvent.seq, AuditEvent.case_id, AuditEvent.data)
+                              .where(AuditEvent.type == "timer_fired").order_by(AuditEvent.seq))
+    return [(seq, case_id, data["job"]) for seq, case_id, data in rows]
+
+
+def test_a_broken_case_does_not_hold_back_the_others_in_its_batch(api):
+    healthy = [api.share("zrzy_sun", "GA-HJ-001") for _ in range(4)]
+    api.ok("POST", "/process-definitions", "admin", 201, data=FAILING.encode(), content_type="application/xml")
+    broken = api.share("zrzy_sun", "GA-HJ-001")  # the new version: its timer divides by zero
+    api.set_clock(at(2026, 3, 17, 9))
+    taken = runner.acquire("owner")
+    broken_job = next(j.id for j in _jobs() if j.case_id == broken["id"])
+
+    outcomes, failures = runner.fire_batch(taken, "owner")  # one transaction, a step per job
+    assert set(failures) == {broken_job} and "division by zero" in failures[broken_job]
+    assert outcomes == {job_id: runner.FIRED for job_id in taken if job_id != broken_job}
+    runner.record_failure(broken_job, failures[broken_job])
+    jobs = {j.case_id: j for j in _jobs()}
+    assert {jobs[c["id"]].state for c in healthy} == {"done"}
+    assert (jobs[broken["id"]].state, jobs[broken["id"]].attempts) == ("waiting", 1)
+    assert sorted(case for _seq, case, _job in _timer_events()) == sorted(c["id"] for c in healthy)
+    for case in healthy:
+        after = api.ok("GET", f"/requests/{case['id']}", "dsj_li")
+        assert sorted(t["task_key"] for t in after["open_tasks"]) == ["coordinate_overdue", "provider_review"]
+        api.assert_replays(case["id"])
+    after = api.ok("GET", f"/requests/{broken['id']}", "zrzy_sun")
+    assert [t["task_key"] for t in after["open_tasks"]] == ["provider_review"]
+    assert api.ok("GET", "/audit/verify", "auditor")["ok"] is True
+
+
+def test_batched_firings_stay_in_the_one_chain_and_tampering_is_named(api, monkeypatch):
+    monkeypatch.setattr(runner, "FIRE_BATCH", 2)  # five jobs: batches of 2, 2 and 1
+    cases = [api.share("zrzy_sun", "GA-HJ-001") for _ in range(5)]
+    api.set_clock(at(2026, 3, 17, 9))
+    assert api.run_timers() == 5
+    fired = _timer_events()
+    assert sorted(case for _seq, case, _job in fired) == sorted(c["id"] for c in cases)
+    for case in cases:
+        api.assert_replays(case["id"])
+    verdict = api.ok("GET", "/audit/verify", "auditor")
+    assert verdict["ok"] is True and verdict["first_bad_seq"] is None
+
+    seq = fired[2][0]  # a firing in the middle of the second batch
+    db.session.execute(AuditEvent.__table__.update().where(AuditEvent.seq == seq)
+                       .values(data={"job": fired[2][2], "due_at": "2026-03-31T15:59:59+00:00"}))
+    db.session.commit()
+    verdict = api.ok("GET", "/audit/verify", "auditor")
+    assert (verdict["ok"], verdict["first_bad_seq"], verdict["problem"]) == (False, seq, "hash_mismatch")
+    result = api.app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code != 0 and str(seq) in result.output
+
+
+def test_a_job_whose_case_is_gone_from_its_batch_is_lost_not_failed(api):
+    """Two acquired jobs, one fired meanwhile by its owner alone: the batch reports it lost."""
+    for _ in range(2):
+        api.share("zrzy_sun", "GA-HJ-001")
+    api.set_clock(at(2026, 3, 17, 9))
+    taken = runner.acquire("owner")
+    assert len(taken) == 2
+    assert runner.fire(taken[0], "owner") == runner.FIRED
+    outcomes, failures = runner.fire_batch(taken, "owner")
+    assert (outcomes, failures) == ({taken[0]: runner.LOST, taken[1]: runner.FIRED}, {})
+    assert _fired_per_job() == {taken[0]: 1, taken[1]: 1}
+
+
 # --- two processes, one database -----------------------------------------------------------------
 
 def _spawn(url: str, now: str, owner: str) -> subprocess.Popen:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
 
 from app.cases.lanes import DATA_LANES, LANE_ROLES, PERSONAL_LANES
 from app.extensions import db
@@ -104,12 +103,8 @@ def project(uow, case: Case, snap, new: bool = False) -> None:
     """``new``: the case was created by this command, so it has no rows to reconcile yet."""
     with db.session.no_autoflush:
         # filter in Python too: the command may have closed a row in memory (no autoflush here)
-        open_rows = {} if new else {t.spiff_task_id: t for t in db.session.scalars(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == "open"))
-            if t.state == "open"}
-        waiting = {} if new else {j.spiff_task_id: j for j in db.session.scalars(
-            select(TimerJob).where(TimerJob.case_id == case.id, TimerJob.state == "waiting"))
-            if j.state == "waiting"}
+        open_rows = {} if new else {t.spiff_task_id: t for t in uow.open_tasks(case) if t.state == "open"}
+        waiting = {} if new else {j.spiff_task_id: j for j in uow.waiting_timers(case) if j.state == "waiting"}
         decision = derive(case.definition.elements, case.lanes, case.status, case.outcome,
                           {s: r.task_key for s, r in open_rows.items()}, snap,
                           {s: j.due_at for s, j in waiting.items()})

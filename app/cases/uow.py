@@ -5,6 +5,10 @@ UPDATE`` on PostgreSQL, plus the optimistic ``version`` column everywhere), load
 workflow, apply the command, project (tasks, timers, SLA, status), append audit events,
 commit. An exception anywhere rolls everything back. Audit events are collected during the
 command and chained at the end, so the chain-head lock is held only around the commit.
+
+``Batch`` runs many such commands in one transaction (the timer runner's deadline storms):
+each is a ``UnitOfWork`` step under its own savepoint, so a failing step undoes itself only,
+and the steps' events are chained together under one chain-head lock at the batch's commit.
 """
 from __future__ import annotations
 
@@ -18,26 +22,33 @@ from app.engine.context import EngineContext
 from app.engine.runner import EngineFailure
 from app.errors import AppError, conflict, not_found
 from app.extensions import db
-from app.models import Case, Department, HumanTask, ProcessDefinition
+from app.models import Case, Department, HumanTask, ProcessDefinition, TimerJob, User
 from app.services import calendar, clock, engine, timezone
 
 
 class UnitOfWork:
-    def __init__(self, actor: str):
+    def __init__(self, actor: str, batch: Batch | None = None):
         self.actor = actor
         self.now = clock().now()
         self.ctx = EngineContext(clock=FrozenClock(self.now), tz=timezone(), calendar_source=calendar)
         self._events: list[tuple] = []
-        self._departments: dict[str, Department | None] = {}
+        self._batch = batch
+        self._savepoint = None
+        self._departments: dict[str, Department | None] = batch.departments if batch else {}
 
     def __enter__(self):
+        if self._batch is not None and self._batch.isolated:
+            self._savepoint = db.session.begin_nested()
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
-            db.session.rollback()
+            self._undo()
             if isinstance(exc, EngineFailure):
                 raise AppError(exc.code, 422, {"element": exc.element}, problem=exc.problem) from None
+            return False
+        if self._batch is not None:
+            self._release()
             return False
         queued = 0
         try:
@@ -51,6 +62,30 @@ class UnitOfWork:
         if queued:
             mail.kick()  # sent after the commit, in the background
         return False
+
+    def _undo(self) -> None:
+        """Roll back this command: the transaction; in an isolated batch only this step's
+        savepoint; in a batch without savepoints the whole batch (the caller redoes it)."""
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                self._savepoint.rollback()
+            return
+        db.session.rollback()
+        if self._batch is not None:
+            self._batch.spoiled = True
+
+    def _release(self) -> None:
+        """A batch step that succeeded: release its savepoint (flushing it), hand its events on."""
+        if self._savepoint is not None:
+            try:
+                self._savepoint.commit()
+            except StaleDataError:
+                self._undo()
+                raise conflict("concurrent_change") from None
+            except BaseException:
+                self._undo()
+                raise
+        self._batch.events.extend(self._with_calendar_facts(self._events))
 
     def _with_calendar_facts(self, events: list[tuple]) -> list[tuple]:
         """The command's own event (its first) names the calendar years it counted with, so
@@ -114,7 +149,91 @@ class UnitOfWork:
                 self._departments[dept.code] = dept
 
     def department(self, code: str | None) -> Department | None:
-        """Departments by code, looked up once per command."""
+        """Departments by code, looked up once per command (per batch)."""
         if code is not None and code not in self._departments:
             self._departments[code] = db.session.scalar(select(Department).where(Department.code == code))
         return self._departments.get(code)
+
+    def users_of(self, department: Department) -> list[User]:
+        """A department's users, looked up once per batch (every time outside one)."""
+        if self._batch is not None and department.id in self._batch.users:
+            return self._batch.users[department.id]
+        users = list(db.session.scalars(select(User).where(User.department_id == department.id)))
+        if self._batch is not None:
+            self._batch.users[department.id] = users
+        return users
+
+    def open_tasks(self, case: Case) -> list[HumanTask]:
+        """The case's open task rows: those the batch loaded for it (once), else a query."""
+        if self._batch is not None and case.id in self._batch.open_tasks:
+            return self._batch.open_tasks.pop(case.id)
+        return list(db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
+                                                               HumanTask.state == "open")))
+
+    def waiting_timers(self, case: Case) -> list[TimerJob]:
+        """The case's waiting timer jobs: those the batch loaded for it (once), else a query."""
+        if self._batch is not None and case.id in self._batch.waiting_timers:
+            return self._batch.waiting_timers.pop(case.id)
+        return list(db.session.scalars(select(TimerJob).where(TimerJob.case_id == case.id,
+                                                              TimerJob.state == "waiting")))
+
+
+class Batch:
+    """Many commands of one actor in one transaction, each a ``step()`` (a ``UnitOfWork`` of
+    its own: clock, engine context, events); at the end the steps' rows are flushed together,
+    their events appended to the audit chain in step order under one chain-head lock, and the
+    transaction commits.
+
+    ``isolated``: each step runs under a savepoint, so a failing step undoes only itself and
+    the others commit. Without it there is no per-step savepoint or flush (the fast way); a
+    failing step spoils the whole batch (rolled back, ``spoiled`` set) and the caller redoes
+    the batch isolated.
+
+    The chain stays one chain with the same per-event hashes as single commands, so replay
+    and verification do not change; what is saved is a commit and a chain-head lock per step.
+    Case locks taken by the steps are held until the batch commits, so callers keep batches
+    short and take cases in one order (by id) to avoid deadlocks between batches.
+    """
+
+    def __init__(self, actor: str, isolated: bool = True):
+        self.actor = actor
+        self.isolated = isolated
+        self.spoiled = False
+        self.now = clock().now()
+        self.events: list[tuple] = []
+        self.departments: dict[str, Department | None] = {}
+        self.users: dict[int, list[User]] = {}
+        self.open_tasks: dict[str, list[HumanTask]] = {}
+        self.waiting_timers: dict[str, list[TimerJob]] = {}
+
+    def step(self) -> UnitOfWork:
+        return UnitOfWork(self.actor, batch=self)
+
+    def preload(self, case_ids: list[str]) -> None:
+        """Load the open tasks and waiting timers of the batch's (locked) cases in two
+        statements instead of two per step."""
+        self.open_tasks = {case_id: [] for case_id in case_ids}
+        self.waiting_timers = {case_id: [] for case_id in case_ids}
+        for task in db.session.scalars(select(HumanTask).where(HumanTask.case_id.in_(case_ids),
+                                                               HumanTask.state == "open")):
+            self.open_tasks[task.case_id].append(task)
+        for job in db.session.scalars(select(TimerJob).where(TimerJob.case_id.in_(case_ids),
+                                                             TimerJob.state == "waiting")):
+            self.waiting_timers[job.case_id].append(job)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            db.session.rollback()
+            return False
+        queued = 0
+        db.session.flush()  # the steps' rows first: the chain-head lock is held only for the events
+        if self.events:
+            appended = audit.append_many(self.events)
+            queued = mail.fill(appended, self.now)
+        db.session.commit()
+        if queued:
+            mail.kick()
+        return False

@@ -39,7 +39,6 @@ def unworkable(uow, case: Case, lane: str | None, department_code: str | None = 
     """Why no one can work a task in ``lane`` of ``case`` (None: someone can): the lane has
     no department for this case, or that department has no active user with the lane's role."""
     from app.cases.lanes import LANE_ROLES, PERSONAL_LANES
-    from app.models import User
 
     if lane is None or lane in PERSONAL_LANES:
         return None
@@ -47,8 +46,7 @@ def unworkable(uow, case: Case, lane: str | None, department_code: str | None = 
     if department is None:
         return f"no department for lane {lane}"
     role = LANE_ROLES.get(lane, "admin")
-    users = db.session.scalars(select(User).where(User.department_id == department.id))
-    if not any(u.has_role(role) and not u.disabled for u in users):
+    if not any(u.has_role(role) and not u.disabled for u in uow.users_of(department)):
         return f"no active user with role {role} in {department.code} for lane {lane}"
     return None
 

@@ -4,6 +4,13 @@ Acquisition takes due, unlocked jobs with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL
 them with a lock owner and expiry, so a crashed process's jobs come back when the lock
 expires. Firing goes through the same unit of work as a task completion (the case row lock
 serialises the two). A failure retries with backoff, then becomes an incident.
+
+Every working day's deadlines expire at the same instant, so ``run_due`` fires acquired jobs
+in batches: one transaction per batch (``app.cases.uow.Batch``), the batch's cases locked in
+one statement in id order, each firing its own engine step under a savepoint (a failing case
+undoes only its own step and is retried or raised as an incident on its own), and the batch's
+audit events appended under one chain-head lock. Should a whole batch fail (its commit), its
+jobs are fired one by one.
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
-from app.cases.uow import UnitOfWork
+from app.cases.uow import Batch, UnitOfWork
 from app.errors import AppError
 from app.extensions import db
 from app.models import Case, TimerJob
@@ -24,7 +31,8 @@ log = logging.getLogger(__name__)
 LOCK_SECONDS = 300
 MAX_ATTEMPTS = 3
 BACKOFF_SECONDS = 30
-BATCH = 100
+BATCH = 100  # jobs acquired at a time
+FIRE_BATCH = 50  # firings per transaction: their cases stay locked until it commits
 ACTOR = "system:timer"
 FIRED, LOST, RELEASED = "fired", "lost", "released"
 
@@ -62,15 +70,68 @@ def fire(job_id: str, owner: str) -> str:
             return LOST
         case = uow.lock_case(job.case_id)
         db.session.refresh(job)
-        if job.state != "waiting" or job.lock_owner != owner:
-            return LOST
-        workflow = uow.workflow_of(case)
-        uow.record(case, "timer_fired", job.element, {"job": job.id, "due_at": job.due_at.isoformat()})
-        engine().fire_due_timers(workflow, uow.ctx)
-        uow.save(case, workflow)
-        if job.state == "waiting":  # not yet due by the engine's reckoning: let it come back
-            job.lock_owner = job.lock_expires_at = None
-            return RELEASED
+        return _fire_locked(uow, job, case, owner)
+
+
+def fire_batch(job_ids: list[str], owner: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Fire acquired jobs in one transaction, each in its own step (see the module's note):
+    first without savepoints; if a step fails, the batch is redone with one per step.
+
+    Returns the outcome of every job that went through (``fired``, ``lost``, ``released``)
+    and the error of every job whose step failed; the caller records those failures.
+    """
+    try:
+        return _fire_batch(job_ids, owner, isolated=False)
+    except _Spoiled:
+        return _fire_batch(job_ids, owner, isolated=True)
+
+
+class _Spoiled(Exception):
+    """A step of a batch without savepoints failed: the batch was rolled back."""
+
+
+def _fire_batch(job_ids: list[str], owner: str, isolated: bool) -> tuple[dict[str, str], dict[str, str]]:
+    outcomes: dict[str, str] = {}
+    failures: dict[str, str] = {}
+    with Batch(ACTOR, isolated=isolated) as batch:
+        case_ids = select(TimerJob.case_id).where(TimerJob.id.in_(job_ids)).scalar_subquery()
+        cases = {case.id: case for case in db.session.scalars(
+            select(Case).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update(of=Case)
+            .execution_options(populate_existing=True))}
+        jobs = db.session.scalars(select(TimerJob).where(TimerJob.id.in_(job_ids))
+                                  .execution_options(populate_existing=True)).all()
+        batch.preload(list(cases))
+        seen: set[str] = set()
+        for job in sorted(jobs, key=lambda j: (j.case_id, j.id)):
+            if job.case_id in seen:  # a second job of a case: its projection reads the first's rows
+                db.session.flush()
+            seen.add(job.case_id)
+            try:
+                with batch.step() as uow:
+                    outcomes[job.id] = _fire_locked(uow, job, cases[job.case_id], owner)
+            except Exception as exc:
+                if batch.spoiled:
+                    raise _Spoiled() from exc
+                if not isinstance(exc, AppError):  # a bug in a model or in us: the others go on
+                    log.exception("timer %s failed", job.id)
+                failures[job.id] = describe(exc)
+    for job_id in job_ids:
+        if job_id not in outcomes and job_id not in failures:
+            outcomes[job_id] = LOST  # gone meanwhile
+    return outcomes, failures
+
+
+def _fire_locked(uow: UnitOfWork, job: TimerJob, case: Case, owner: str) -> str:
+    """Fire ``job`` of ``case`` (locked, ``job`` read after the lock) in ``uow``."""
+    if job.state != "waiting" or job.lock_owner != owner:
+        return LOST
+    workflow = uow.workflow_of(case)
+    uow.record(case, "timer_fired", job.element, {"job": job.id, "due_at": job.due_at.isoformat()})
+    engine().fire_due_timers(workflow, uow.ctx)
+    uow.save(case, workflow)
+    if job.state == "waiting":  # not yet due by the engine's reckoning: let it come back
+        job.lock_owner = job.lock_expires_at = None
+        return RELEASED
     return FIRED
 
 
@@ -106,24 +167,42 @@ def describe(exc: Exception) -> str:
 
 
 def run_due(owner: str | None = None, limit: int | None = None) -> int:
-    """Fire every job due now; returns how many fired."""
+    """Fire every job due now, a batch per transaction; returns how many fired."""
     owner = owner or default_owner()
     fired, released = 0, set()
     while limit is None or fired < limit:
         ids = acquire(owner, BATCH if limit is None else min(BATCH, limit - fired), frozenset(released))
         if not ids:
             break
-        for job_id in ids:
-            try:
-                outcome = fire(job_id, owner)
-            except AppError as exc:
-                record_failure(job_id, describe(exc))
-                continue
-            except Exception as exc:  # a bug in a model or in us: keep the loop alive, record it
-                log.exception("timer %s failed", job_id)
-                record_failure(job_id, describe(exc))
-                continue
-            fired += outcome == FIRED
-            if outcome == RELEASED:
-                released.add(job_id)
+        outcomes = {}
+        for start in range(0, len(ids), FIRE_BATCH):
+            outcomes.update(_fire_chunk(ids[start:start + FIRE_BATCH], owner))
+        fired += sum(outcome == FIRED for outcome in outcomes.values())
+        released.update(job_id for job_id, outcome in outcomes.items() if outcome == RELEASED)
     return fired
+
+
+def _fire_chunk(job_ids: list[str], owner: str) -> dict[str, str]:
+    """One batch; its failed steps counted as attempts. Should the batch itself fail, each
+    job is fired alone, so one job cannot hold back the others."""
+    try:
+        outcomes, failures = fire_batch(job_ids, owner)
+    except Exception:
+        log.exception("timer batch of %d failed; firing them one by one", len(job_ids))
+        db.session.rollback()
+        return {job_id: _fire_alone(job_id, owner) for job_id in job_ids}
+    for job_id, error in failures.items():
+        record_failure(job_id, error)
+    return outcomes
+
+
+def _fire_alone(job_id: str, owner: str) -> str | None:
+    """``fire`` with its failure recorded (None then)."""
+    try:
+        return fire(job_id, owner)
+    except AppError as exc:
+        record_failure(job_id, describe(exc))
+    except Exception as exc:  # a bug in a model or in us: keep the loop alive, record it
+        log.exception("timer %s failed", job_id)
+        record_failure(job_id, describe(exc))
+    return None
