@@ -247,7 +247,11 @@ class RequestOut(Schema):
     sla = fields.List(fields.Nested(SlaOut))
 
 
-RequestList = page_of(RequestOut, "RequestList")
+RequestList = Schema.from_dict({
+    "items": fields.List(fields.Nested(RequestOut)),
+    "total": fields.Integer(metadata={"description": "exact up to 10,000; see total_exact"}),
+    "total_exact": fields.Boolean(metadata={"description": "false: more than total (10,000) match; filter"}),
+}, name="RequestList")
 
 
 # -- tasks ------------------------------------------------------------------
