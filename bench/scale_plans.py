@@ -33,7 +33,7 @@ def statements(approver: str, auditor: str, case_id: str | None = None, day: dat
         return select(func.count()).select_from(query.order_by(None).subquery())
 
     def capped(query):
-        return select(func.count()).select_from(query.order_by(None).limit(lists.COUNT_CAP + 1).subquery())
+        return select(func.count()).select_from(query.limit(lists.COUNT_CAP + 1).subquery())
 
     out = [("inbox", inbox()),
            ("inbox count", count(views.inbox(user, on, {}))),
@@ -62,7 +62,7 @@ def explain(stmt, analyze: bool = False):
     from app.extensions import db
 
     conn = db.session.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     options = "ANALYZE, BUFFERS" if analyze else "FORMAT JSON"
     rows = conn.exec_driver_sql(f"EXPLAIN ({options}) {compiled}", compiled.params).all()
     return "\n".join(r[0] for r in rows) if analyze else rows[0][0][0]["Plan"]

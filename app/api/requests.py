@@ -48,7 +48,7 @@ def file_purchase_request(body):
 @blp.arguments(CaseFilter, location="query")
 @blp.response(200, RequestList)
 def list_requests(args):
-    """Newest first; ``total`` is exact up to 10,000, beyond that ``total_exact`` is false."""
+    """Newest first; ``total`` is exact up to 1,000, beyond that ``total_exact`` is false."""
     query = lists.requests_query(auth.current_user(), args.get("kind"), args.get("status"), args.get("process"),
                                  args.get("version"))
     found = lists.page(query, args["page"], args["per_page"])

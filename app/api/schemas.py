@@ -249,8 +249,8 @@ class RequestOut(Schema):
 
 RequestList = Schema.from_dict({
     "items": fields.List(fields.Nested(RequestOut)),
-    "total": fields.Integer(metadata={"description": "exact up to 10,000; see total_exact"}),
-    "total_exact": fields.Boolean(metadata={"description": "false: more than total (10,000) match; filter"}),
+    "total": fields.Integer(metadata={"description": "exact up to 1,000; see total_exact"}),
+    "total_exact": fields.Boolean(metadata={"description": "false: more than total (1,000) match; filter"}),
 }, name="RequestList")
 
 

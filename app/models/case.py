@@ -18,7 +18,9 @@ STATUSES = ("pending", "granted", "refused", "abandoned", "withdrawn", "complete
 class Case(db.Model):
     __tablename__ = "cases"
     # the request lists: narrowed by visibility or status, ordered by (created_at, id) descending
-    __table_args__ = (Index("ix_cases_created", "created_at", "id"),
+    # (PostgreSQL: the newest-first scan reads visibility and filters from the index alone)
+    __table_args__ = (Index("ix_cases_created", "created_at", "id", postgresql_include=[
+                          "applicant_id", "department_id", "provider_department_id", "status", "kind"]),
                       Index("ix_cases_status_created", "status", "created_at", "id"),
                       Index("ix_cases_applicant_created", "applicant_id", "created_at", "id"),
                       Index("ix_cases_department_created", "department_id", "created_at", "id"),

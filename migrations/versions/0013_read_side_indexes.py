@@ -8,7 +8,8 @@ short backward index scan, not a sort of every visible case. The single-column i
 replace are dropped. An approver's own open tasks: (assignee_id, state) instead of assignee_id
 alone, which held every task the user ever completed. The departments' tasks per case:
 (department_id, case_id) for the visibility test. cases.updated_at: the cases changed since
-the statistics' last refresh. The statistics tables: app/models/stats.py, app/sla/rollup.py.
+the statistics' last refresh. audit_events (type, seq): every page's notification badge looks
+for the caller's reassigned tasks and decisions among the newest events of those types. The statistics tables: app/models/stats.py, app/sla/rollup.py.
 
 Revision ID: 0013
 Revises: 0009
@@ -26,10 +27,12 @@ REPLACED = {  # dropped index -> (new index, columns)
               'ix_cases_department_id': ('ix_cases_department_created', ['department_id', 'created_at', 'id']),
               'ix_cases_provider_department_id': ('ix_cases_provider_created',
                                                   ['provider_department_id', 'created_at', 'id']),
-              'ix_cases_created_at': ('ix_cases_created', ['created_at', 'id']),
+              'ix_cases_created_at': ('ix_cases_created', ['created_at', 'id']),  # + INCLUDE (VISIBILITY)
               'ix_cases_status': ('ix_cases_status_created', ['status', 'created_at', 'id'])},
     'human_tasks': {'ix_human_tasks_assignee_id': ('ix_human_tasks_assignee_state', ['assignee_id', 'state'])},
 }
+# PostgreSQL: the newest-first scan tests visibility and filters from the index alone
+VISIBILITY = ['applicant_id', 'department_id', 'provider_department_id', 'status', 'kind']
 OLD_COLUMNS = {'ix_cases_applicant_id': ['applicant_id'], 'ix_cases_department_id': ['department_id'],
                'ix_cases_provider_department_id': ['provider_department_id'], 'ix_cases_created_at': ['created_at'],
                'ix_cases_status': ['status'], 'ix_human_tasks_assignee_id': ['assignee_id']}
@@ -38,10 +41,12 @@ OLD_COLUMNS = {'ix_cases_applicant_id': ['applicant_id'], 'ix_cases_department_i
 def upgrade():
     for table, indexes in REPLACED.items():
         for old, (new, columns) in indexes.items():
-            op.create_index(new, table, columns)
+            include = VISIBILITY if new == 'ix_cases_created' else None
+            op.create_index(new, table, columns, postgresql_include=include)
             op.drop_index(old, table_name=table)
     op.create_index('ix_human_tasks_department_case', 'human_tasks', ['department_id', 'case_id'])
     op.create_index('ix_cases_updated', 'cases', ['updated_at'])
+    op.create_index('ix_audit_events_type_seq', 'audit_events', ['type', 'seq'])
     _statistics()
 
 
@@ -81,6 +86,7 @@ def _statistics():
 def downgrade():
     for table in ('sla_rollup_state', 'sla_open_clocks', 'sla_case_marks', 'sla_rollup'):
         op.drop_table(table)
+    op.drop_index('ix_audit_events_type_seq', table_name='audit_events')
     op.drop_index('ix_cases_updated', table_name='cases')
     op.drop_index('ix_human_tasks_department_case', table_name='human_tasks')
     for table, indexes in REPLACED.items():
