@@ -27,21 +27,19 @@ def statements(approver: str, auditor: str, case_id: str | None = None, day: dat
     on = today()
 
     def inbox(**args):
-        return views.inbox(user, on, {"page": 1, "per_page": 50, **args}).limit(50)
-
-    def count(query):
-        return select(func.count()).select_from(query.order_by(None).subquery())
+        return views.inbox(user, on, args, 0, 50)
 
     def capped(query):
         return select(func.count()).select_from(query.limit(lists.COUNT_CAP + 1).subquery())
 
     out = [("inbox", inbox()),
-           ("inbox count", count(views.inbox(user, on, {}))),
+           ("inbox count", views.inbox_count(user, on, {})),
+           ("inbox count search q", views.inbox_count(user, on, {"q": "信用"})),
            ("inbox assigned=me", inbox(assigned="me")),
            ("inbox overdue=true", inbox(overdue=True)),
            ("inbox search q", inbox(q="信用")),
            ("inbox scope=department", inbox(scope="department")),
-           ("inbox scope=department page 50", views.inbox(user, on, {"scope": "department"}).offset(2450).limit(50)),
+           ("inbox scope=department page 50", views.inbox(user, on, {"scope": "department"}, 2450, 50)),
            ("requests (department)", lists.requests_query(user).limit(50)),
            ("requests count (department, capped)", capped(lists.requests_query(user))),
            ("requests status=pending (department)", lists.requests_query(user, status="pending").limit(50)),
@@ -68,12 +66,31 @@ def explain(stmt, analyze: bool = False):
     return "\n".join(r[0] for r in rows) if analyze else rows[0][0][0]["Plan"]
 
 
-def seq_scans(plan: dict) -> set[str]:
-    """Tables the plan reads with a sequential scan."""
-    found = {plan["Relation Name"]} if plan.get("Node Type") == "Seq Scan" else set()
+BLOCKING = ("Sort", "Incremental Sort", "Aggregate", "Hash", "Materialize", "SetOp", "WindowAgg")
+SCANS = ("Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Index Scan")
+
+
+def full_scans(plan: dict, bounded: bool = False) -> set[str]:
+    """Tables the plan reads whole: a sequential scan, or an index scan with no condition unless
+    it feeds a LIMIT with nothing blocking in between (a newest-first page stops early).
+    ``enable_seqscan = off`` turns a missing index into a full index scan: this catches both."""
+    found = set()
+    node = plan.get("Node Type")
+    if node in SCANS and plan.get("Relation Name", plan.get("Index Name")):
+        conditioned = "Index Cond" in plan or node == "Bitmap Index Scan"
+        if node == "Seq Scan" or not (conditioned or bounded):
+            found.add(plan.get("Relation Name") or plan["Index Name"])
+    if node == "Limit":
+        bounded = True
+    elif node in BLOCKING or plan.get("Strategy") == "Hashed":
+        bounded = False
     for child in plan.get("Plans", []):
-        found |= seq_scans(child)
+        found |= full_scans(child, bounded)
     return found
+
+
+def big_tables_read_whole(plan: dict) -> set[str]:
+    return full_scans(plan) & set(BIG_TABLES)
 
 
 def analyzed(approver: str, auditor: str) -> list[tuple[str, str]]:

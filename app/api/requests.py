@@ -52,7 +52,9 @@ def list_requests(args):
     query = lists.requests_query(auth.current_user(), args.get("kind"), args.get("status"), args.get("process"),
                                  args.get("version"))
     found = lists.page(query, args["page"], args["per_page"])
-    return {"items": [present.case(c) for c in found.items], "total": found.total, "total_exact": found.exact}
+    tasks = lists.open_tasks_of(found.items)
+    return {"items": [present.case(c, tasks[c.id]) for c in found.items], "total": found.total,
+            "total_exact": found.exact}
 
 
 @blp.get("/requests/<case_id>")

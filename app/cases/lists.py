@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer
 
 from app.cases import access, versions
 from app.extensions import db
-from app.models import Case, User
+from app.models import Case, HumanTask, User
 
 COUNT_CAP = 1_000
 
@@ -56,3 +56,14 @@ def page(query, number: int, per_page: int) -> Page:
         return Page(items, len(items), True)
     total, exact = count_upto(query)
     return Page(items, total, exact)
+
+
+def open_tasks_of(cases: list) -> dict[str, list[HumanTask]]:
+    """case id -> its open tasks, oldest first: one query for a whole page of cases."""
+    out: dict[str, list[HumanTask]] = {c.id: [] for c in cases}
+    if out:
+        for task in db.session.scalars(select(HumanTask).where(HumanTask.case_id.in_(list(out)),
+                                                               HumanTask.state == "open")
+                                       .order_by(HumanTask.created_at, HumanTask.id)):
+            out[task.case_id].append(task)
+    return out
