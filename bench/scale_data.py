@@ -165,8 +165,10 @@ def _insert_cases(tag: str, n: int, t0: datetime, step: timedelta, tz: str, temp
                                      'reason', NULL)),
         'restarts', json_build_array()))"""
     outcome = ("""CASE status
-        WHEN 'granted' THEN json_build_object('decision', 'approve', 'reason', NULL, 'conditions', '仅限履行职责', 'reply_type', NULL)
-        WHEN 'refused' THEN json_build_object('decision', 'refuse', 'reason', '用途与共享条件不符', 'conditions', NULL, 'reply_type', NULL)
+        WHEN 'granted' THEN json_build_object('decision', 'approve', 'reason', NULL,
+                                              'conditions', '仅限履行职责', 'reply_type', NULL)
+        WHEN 'refused' THEN json_build_object('decision', 'refuse', 'reason', '用途与共享条件不符',
+                                              'conditions', NULL, 'reply_type', NULL)
         ELSE NULL END""" if finished else "NULL")
     _sql(f"""
         INSERT INTO cases (id, kind, status, outcome, resource_code, applicant_id, department_id,

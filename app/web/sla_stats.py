@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case as when, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
 from app.models import Department, HumanTask, SlaCaseMark, SlaOpenClock, SlaRollup, SlaRollupState
@@ -156,12 +156,13 @@ def report(today: date) -> Report:
                                            .order_by(SlaOpenClock.due_date, SlaOpenClock.case_id).limit(OVERDUE_SHOWN))]
     out.overdue_total = db.session.scalar(select(func.count()).select_from(_overdue(today, excluded).subquery()))
     for r in delta:
-        for clock in rollup.open_clocks(r.id, r.kind, r.status, r.sla, r.resource_code, r.provider_department_id):
-            view = clock_view({**clock, "due_date": clock["due_date"].isoformat()}, today)
-            open_rows.append((r.kind, clock["name"], view["state"] == "breached" or clock["breached"], 1))
+        for open_clock in rollup.open_clocks(r.id, r.kind, r.status, r.sla, r.resource_code,
+                                             r.provider_department_id):
+            view = clock_view({**open_clock, "due_date": open_clock["due_date"].isoformat()}, today)
+            open_rows.append((r.kind, open_clock["name"], view["state"] == "breached" or open_clock["breached"], 1))
             if r.status == "pending" and view["state"] == "breached":
                 out.overdue_total += 1
-                overdue.append(_overdue_row(r.id, r.kind, r.resource_code, clock["name"], view["due_date"],
+                overdue.append(_overdue_row(r.id, r.kind, r.resource_code, open_clock["name"], view["due_date"],
                                             r.provider_department_id, names, work, today))
     for kind, name, late, n in open_rows:
         for tally in (paths[kind], clocks[name]):

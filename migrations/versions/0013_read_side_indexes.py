@@ -9,7 +9,8 @@ replace are dropped. An approver's own open tasks: (assignee_id, state) instead 
 alone, which held every task the user ever completed. The departments' tasks per case:
 (department_id, case_id) for the visibility test. cases.updated_at: the cases changed since
 the statistics' last refresh. audit_events (type, seq): every page's notification badge looks
-for the caller's reassigned tasks and decisions among the newest events of those types. The statistics tables: app/models/stats.py, app/sla/rollup.py.
+for the caller's reassigned tasks and decisions among the newest events of those types. The
+statistics tables: app/models/stats.py, app/sla/rollup.py.
 
 Revision ID: 0013
 Revises: 0009

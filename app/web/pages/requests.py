@@ -16,7 +16,7 @@ from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
 from app.extensions import db
 from app.grants.views import of_case as grants_of
-from app.models import Case, Resource
+from app.models import Resource
 from app.models.case import KINDS, STATUSES
 from app.web import bp, casework_view
 from app.web.case_view import case_facts, clocks, history, open_tasks, outcome_facts
