@@ -308,6 +308,7 @@ def generate(finished: int, open_tasks: int, departments: int = 40, years: int =
              today: date | None = None, log=print) -> dict:
     """Write the history; returns what was written. ``today``: the service's today (the pending
     cases are filed in the 45 days before it)."""
+    from app.engine.clock import local_date
     from app.extensions import db
     from app.models import User
     from app.services import calendar, clock, timezone
@@ -316,7 +317,7 @@ def generate(finished: int, open_tasks: int, departments: int = 40, years: int =
     started = time.perf_counter()
     tz = timezone()
     now = clock().now()
-    today = today or now.date()
+    today = today or local_date(now, tz)
     done_template, pending_template = _templates()
     _sql("SET LOCAL synchronous_commit = off")
     if db.engine.dialect.name == "postgresql":

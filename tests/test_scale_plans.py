@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
+from tests.web_support import Pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 APPROVER, AUDITOR = "bd-001_a", "auditor"
@@ -109,6 +110,8 @@ def test_the_answers_hold_what_the_data_says(city):
     assert listed["items"][0]["created_at"] == newest.isoformat()
     everything = api.ok("GET", "/requests", AUDITOR)  # 11,002 cases: counted up to 1,000
     assert (everything["total"], everything["total_exact"]) == (1_000, False)
+    page = Pages(api.app, AUDITOR).text("/requests?page=2")
+    assert "第 2 页,超过 1000 条,请筛选" in page and page.count("<tr data-case=") == 50
     purchases = api.ok("GET", "/requests?kind=purchase", AUDITOR)
     assert (purchases["total"], purchases["total_exact"], purchases["items"]) == (0, True, [])
     assert api.ok("GET", "/requests?status=refused&page=20", AUDITOR)["items"][-1]["status"] == "refused"
