@@ -90,12 +90,13 @@ def _order(task, today: date) -> tuple:
 
 
 def inbox(user: User, today: date, args: dict, offset: int = 0, limit: int | None = None):
-    """A select of (task, case, resource name, applicant department name), in inbox order. The
-    page is cut from the tasks alone (``offset``, ``limit``) and only its rows are joined to
-    their cases, so a page costs the department's open tasks, not their cases too."""
-    page = _tasks(user, today, args).with_only_columns(HumanTask.id).order_by(*_order(HumanTask, today))
-    page = page.offset(offset).limit(limit).subquery()
-    return (select(HumanTask, Case, Resource.name, ApplicantDept.name)
+    """A select of (task, case, resource name, applicant department name, total), in inbox order.
+    The page is cut from the tasks alone (``offset``, ``limit``) and only its rows are joined to
+    their cases, so a page costs the department's open tasks, not their cases too; ``total``
+    (every task that passes the filters) comes from the same pass, as a window count."""
+    page = (_tasks(user, today, args).with_only_columns(HumanTask.id, func.count().over().label("total"))
+            .order_by(*_order(HumanTask, today)).offset(offset).limit(limit).subquery())
+    return (select(HumanTask, Case, Resource.name, ApplicantDept.name, page.c.total)
             .join(page, page.c.id == HumanTask.id)
             .join(Case, Case.id == HumanTask.case_id)
             .outerjoin(Resource, Resource.code == Case.resource_code)
@@ -109,10 +110,9 @@ def inbox_count(user: User, today: date, args: dict):
 
 
 def inbox_page(user: User, today: date, args: dict) -> tuple[list[InboxRow], int]:
-    """One page of the inbox and the total count."""
+    """One page of the inbox and the total count (counted apart only for a page past the end)."""
     per_page, page = args.get("per_page", 50), args.get("page", 1)
-    query = inbox(user, today, args, (page - 1) * per_page, per_page)
-    rows = [InboxRow(*r) for r in db.session.execute(query)]
-    total = (len(rows) if page == 1 and len(rows) < per_page
-             else db.session.scalar(inbox_count(user, today, args)))
-    return rows, total
+    found = db.session.execute(inbox(user, today, args, (page - 1) * per_page, per_page)).all()
+    if found:
+        return [InboxRow(*r[:4]) for r in found], found[0][4]
+    return [], (0 if page == 1 else db.session.scalar(inbox_count(user, today, args)))
