@@ -15,6 +15,7 @@ demo_cli = AppGroup("demo", help="The demo data set.")
 bpmn_cli = AppGroup("bpmn", help="BPMN process definitions.")
 calendar_cli = AppGroup("calendar", help="The working-day calendar (official holiday schedules).")
 audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
+sla_cli = AppGroup("sla", help="Supervision statistics.")
 
 
 @users_cli.command("create-admin")
@@ -116,6 +117,18 @@ def calendar_load(file: str, actor: str) -> None:
         click.echo(f"  {change['request']} {change['clock']}: {change['old_due_date']} -> {change['new_due_date']}")
 
 
+@sla_cli.command("rollup")
+def sla_rollup() -> None:
+    """Bring the dashboard's totals up to date with the cases changed since the last run (run
+    it every few minutes: the dashboard computes what changed since then live)."""
+    from app.services import calendar, clock, timezone
+    from app.sla.rollup import refresh
+
+    marked = refresh(clock().now(), timezone(), calendar())
+    db.session.commit()
+    click.echo(f"marked {marked} cases")
+
+
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bpmn_cli, calendar_cli, audit_cli):
+    for group in (users_cli, demo_cli, bpmn_cli, calendar_cli, audit_cli, sla_cli):
         app.cli.add_command(group)

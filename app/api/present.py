@@ -83,11 +83,13 @@ def linked(c: Case) -> list[dict]:
     return [{"id": k.id, "kind": k.kind, "status": k.status} for k in rows]
 
 
-def case(c: Case) -> dict:
+def case(c: Case, open_tasks: list[HumanTask] | None = None) -> dict:
+    """``open_tasks``: the case's open tasks when the caller loaded them already (a list)."""
     today = _today()
-    open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == c.id,
-                                                            HumanTask.state == "open")
-                                    .order_by(HumanTask.created_at)).all()
+    if open_tasks is None:
+        open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == c.id,
+                                                                HumanTask.state == "open")
+                                        .order_by(HumanTask.created_at)).all()
     return {
         "id": c.id, "kind": c.kind, "status": c.status, "outcome": c.outcome,
         "resource": c.resource_code, "applicant": c.applicant.username,

@@ -3,13 +3,11 @@ from flask_smorest import Blueprint
 
 from app import auth
 from app.api import present
-from app.api.common import page
 from app.api.schemas import (OpenDataRequestIn, PurchaseRequestIn, RequestList, RequestOut, ShareRequestIn,
                              SupplementIn)
 from app.api.schemas_admin import CancelIn, CaseFilter
-from app.cases import access, open_data, purchase, requests, share, versions
+from app.cases import access, lists, open_data, purchase, requests, share
 from app.errors import forbidden
-from app.models import Case
 
 blp = Blueprint("requests", __name__, description="申请事项 Requests")
 
@@ -50,13 +48,13 @@ def file_purchase_request(body):
 @blp.arguments(CaseFilter, location="query")
 @blp.response(200, RequestList)
 def list_requests(args):
-    query = access.visible_cases(auth.current_user())
-    if "kind" in args:
-        query = query.where(Case.kind == args["kind"])
-    if "status" in args:
-        query = query.where(Case.status == args["status"])
-    query = versions.of_version(query, args.get("process"), args.get("version"))
-    return page(query.order_by(Case.created_at.desc(), Case.id), args, present.case)
+    """Newest first; ``total`` is exact up to 1,000, beyond that ``total_exact`` is false."""
+    query = lists.requests_query(auth.current_user(), args.get("kind"), args.get("status"), args.get("process"),
+                                 args.get("version"))
+    found = lists.page(query, args["page"], args["per_page"])
+    tasks = lists.open_tasks_of(found.items)
+    return {"items": [present.case(c, tasks[c.id]) for c in found.items], "total": found.total,
+            "total_exact": found.exact}
 
 
 @blp.get("/requests/<case_id>")

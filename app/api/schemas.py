@@ -250,7 +250,11 @@ class RequestOut(Schema):
                        "({id, kind, status})"})
 
 
-RequestList = page_of(RequestOut, "RequestList")
+RequestList = Schema.from_dict({
+    "items": fields.List(fields.Nested(RequestOut)),
+    "total": fields.Integer(metadata={"description": "exact up to 1,000; see total_exact"}),
+    "total_exact": fields.Boolean(metadata={"description": "false: more than total (1,000) match; filter"}),
+}, name="RequestList")
 
 
 # -- tasks ------------------------------------------------------------------

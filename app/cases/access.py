@@ -1,7 +1,7 @@
 """Who may see and work what: role plus department, checked for every case and task."""
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from app.cases.lanes import APPLICANT_LANES
 from app.errors import AppError, forbidden, not_found
@@ -76,7 +76,9 @@ def inbox(user: User):
     query = select(HumanTask).where(HumanTask.state == "open")
     candidate = [HumanTask.assignee_id == user.id]
     if user.department_id is not None:
+        # unassigned or mine, as one coalesce: PostgreSQL then reads the department's open tasks
+        # from ix_human_tasks_inbox (state, department, role) instead of intersecting bitmaps
         candidate.append((HumanTask.department_id == user.department_id)
                          & HumanTask.role.in_(user.roles)
-                         & (HumanTask.assignee_id.is_(None) | (HumanTask.assignee_id == user.id)))
+                         & (func.coalesce(HumanTask.assignee_id, user.id) == user.id))
     return query.where(or_(*candidate))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case as when, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from app.cases import access
 from app.engine.clock import local_date
@@ -49,45 +49,70 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def inbox(user: User, today: date, args: dict):
-    """A select of (task, case, resource name, applicant department name): overdue first, then
-    by due date (none last), then by arrival. ``args`` as GET /tasks takes them."""
-    tasks = _scope(user, args.get("scope")).subquery()
-    task = aliased(HumanTask, tasks)
-    query = (select(task, Case, Resource.name, ApplicantDept.name)
-             .join(Case, Case.id == task.case_id)
-             .outerjoin(Resource, Resource.code == Case.resource_code)
-             .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id))
+def _tasks(user: User, today: date, args: dict):
+    """A select of the open tasks in scope that pass the filters (``args`` as GET /tasks takes
+    them); it joins the case, resource and applicant department only when a filter needs them."""
+    query = _scope(user, args.get("scope"))
     if args.get("assigned") == "me":
-        query = query.where(task.assignee_id == user.id)
+        query = query.where(HumanTask.assignee_id == user.id)
     elif args.get("assigned") == "unassigned":
-        query = query.where(task.assignee_id.is_(None))
+        query = query.where(HumanTask.assignee_id.is_(None))
     if args.get("kind"):
-        query = query.where(task.kind == args["kind"])
+        query = query.where(HumanTask.kind == args["kind"])
     if args.get("request"):
-        query = query.where(task.case_id == args["request"])
+        query = query.where(HumanTask.case_id == args["request"])
+    if args.get("due_before"):
+        query = query.where(HumanTask.due_date < args["due_before"])
+    if args.get("overdue") is not None:
+        query = query.where(_late(HumanTask, today) if args["overdue"] else ~_late(HumanTask, today))
+    if args.get("resource") or args.get("q"):
+        query = (query.join(Case, Case.id == HumanTask.case_id)
+                 .outerjoin(Resource, Resource.code == Case.resource_code)
+                 .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id))
     if args.get("resource"):
         query = query.where(Case.resource_code == args["resource"])
-    if args.get("due_before"):
-        query = query.where(task.due_date < args["due_before"])
-    late = and_(task.due_date.is_not(None), task.due_date < today)
-    if args.get("overdue") is not None:
-        query = query.where(late if args["overdue"] else ~late)
     if args.get("q"):
         pattern = _like(args["q"].strip())
         query = query.where(or_(Case.resource_code.ilike(pattern, escape="\\"),
                                 Resource.name.ilike(pattern, escape="\\"),
                                 ApplicantDept.name.ilike(pattern, escape="\\"),
                                 Case.input["purpose"].as_string().ilike(pattern, escape="\\")))
-    return query.order_by(when((late, 0), else_=1), task.due_date.is_(None), task.due_date,
-                          task.created_at, task.id)
+    return query
+
+
+def _late(task, today: date):
+    return and_(task.due_date.is_not(None), task.due_date < today)
+
+
+def _order(task, today: date) -> tuple:
+    """Overdue first, then by due date (none last), then by arrival."""
+    return when((_late(task, today), 0), else_=1), task.due_date.is_(None), task.due_date, task.created_at, task.id
+
+
+def inbox(user: User, today: date, args: dict, offset: int = 0, limit: int | None = None):
+    """A select of (task, case, resource name, applicant department name, total), in inbox order.
+    The page is cut from the tasks alone (``offset``, ``limit``) and only its rows are joined to
+    their cases, so a page costs the department's open tasks, not their cases too; ``total``
+    (every task that passes the filters) comes from the same pass, as a window count."""
+    page = (_tasks(user, today, args).with_only_columns(HumanTask.id, func.count().over().label("total"))
+            .order_by(*_order(HumanTask, today)).offset(offset).limit(limit).subquery())
+    return (select(HumanTask, Case, Resource.name, ApplicantDept.name, page.c.total)
+            .join(page, page.c.id == HumanTask.id)
+            .join(Case, Case.id == HumanTask.case_id)
+            .outerjoin(Resource, Resource.code == Case.resource_code)
+            .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id)
+            .options(defer(Case.workflow_state))  # a list never needs the stored workflow
+            .order_by(*_order(HumanTask, today)))
+
+
+def inbox_count(user: User, today: date, args: dict):
+    return select(func.count()).select_from(_tasks(user, today, args).with_only_columns(HumanTask.id).subquery())
 
 
 def inbox_page(user: User, today: date, args: dict) -> tuple[list[InboxRow], int]:
-    """One page of the inbox and the total count."""
-    query = inbox(user, today, args)
+    """One page of the inbox and the total count (counted apart only for a page past the end)."""
     per_page, page = args.get("per_page", 50), args.get("page", 1)
-    rows = [InboxRow(*r) for r in db.session.execute(query.offset((page - 1) * per_page).limit(per_page))]
-    total = (len(rows) if page == 1 and len(rows) < per_page
-             else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())))
-    return rows, total
+    found = db.session.execute(inbox(user, today, args, (page - 1) * per_page, per_page)).all()
+    if found:
+        return [InboxRow(*r[:4]) for r in found], found[0][4]
+    return [], (0 if page == 1 else db.session.scalar(inbox_count(user, today, args)))

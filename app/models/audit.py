@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -12,6 +12,8 @@ from app.models.types import UTCDateTime
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    # the newest events of a type (notifications: reassigned tasks, decisions)
+    __table_args__ = (Index("ix_audit_events_type_seq", "type", "seq"),)
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=False)

@@ -14,7 +14,9 @@ from app.models.types import UTCDateTime, new_id
 
 class HumanTask(db.Model):
     __tablename__ = "human_tasks"
-    __table_args__ = (Index("ix_human_tasks_inbox", "state", "department_id", "role", "due_date"),)
+    __table_args__ = (Index("ix_human_tasks_inbox", "state", "department_id", "role", "due_date"),
+                      Index("ix_human_tasks_assignee_state", "assignee_id", "state"),  # my open tasks
+                      Index("ix_human_tasks_department_case", "department_id", "case_id"))  # who may see a case
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -24,7 +26,7 @@ class HumanTask(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     role: Mapped[str] = mapped_column(String(32))
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     state: Mapped[str] = mapped_column(String(16), default="open")  # open | completed | cancelled
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_date: Mapped[date | None] = mapped_column(Date)

@@ -1,19 +1,26 @@
 """Supervision figures (Art. 6) for the dashboard, computed from the stored projections only
 (``cases.sla`` clocks and ``human_tasks``), never from workflows: compliance per department
-and per path, overdue cases, working days taken to answer."""
+and per path, overdue cases, working days taken to answer.
+
+Closed facts come from the incremental totals (app/sla/rollup.py) corrected by the cases
+updated since their last refresh; open tasks and open clocks are judged on ``today`` with one
+grouped query each; the overdue list shows the ``OVERDUE_SHOWN`` longest overdue (and how many
+there are). Same figures as a full pass over every case, at the cost of the recent changes."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
-from app.engine.clock import local_date
 from app.extensions import db
-from app.models import Case, Department, HumanTask
-from app.services import calendar, timezone
+from app.models import Department, HumanTask, SlaCaseMark, SlaOpenClock, SlaRollup, SlaRollupState
+from app.services import calendar, clock, timezone
+from app.sla import rollup
 from app.web.deadlines import clock_view
+
+OVERDUE_SHOWN = 100
 
 
 @dataclass
@@ -41,74 +48,136 @@ class Report:
     paths: dict[str, Tally] = field(default_factory=dict)
     clocks: dict[str, Tally] = field(default_factory=dict)
     answer_days: dict[str, float] = field(default_factory=dict)  # clock name -> mean WD counted
-    overdue: list[dict] = field(default_factory=list)
+    overdue: list[dict] = field(default_factory=list)  # the OVERDUE_SHOWN longest overdue
+    overdue_total: int = 0
 
 
-def department_tallies(today: date) -> dict[str, Tally]:
-    """Per department: its human tasks that had a due date, kept or missed."""
-    names = dict(db.session.execute(select(Department.id, Department.name)).all())
-    tz = timezone()
-    tallies: dict[str, Tally] = defaultdict(Tally)
-    rows = db.session.execute(select(HumanTask.department_id, HumanTask.state, HumanTask.due_date,
-                                     HumanTask.completed_at)
-                              .where(HumanTask.due_date.is_not(None), HumanTask.state.in_(("open", "completed"))))
-    for dept, state, due, completed_at in rows:
-        tally = tallies[names.get(dept, "—")]
-        if state == "completed":
-            if local_date(completed_at, tz) <= due:
-                tally.on_time += 1
-            else:
-                tally.late += 1
-        elif today > due:
-            tally.open_late += 1
-        else:
-            tally.open_on_time += 1
-    return dict(sorted(tallies.items()))
+def _open_tasks(today: date):
+    """(department, late, count) of the open tasks that have a due date."""
+    late = HumanTask.due_date < today
+    return (select(HumanTask.department_id, late, func.count())
+            .where(HumanTask.state == "open", HumanTask.due_date.is_not(None))
+            .group_by(HumanTask.department_id, late))
 
 
-def _judge(tally: Tally, clock: dict) -> None:
-    if clock.get("stopped_on"):
-        if clock.get("breached"):
-            tally.late += 1
-        else:
-            tally.on_time += 1
-    elif clock["state"] == "breached" or clock.get("breached"):
-        tally.open_late += 1
-    else:
-        tally.open_on_time += 1
+def _late_open_clock(today: date):
+    return or_(SlaOpenClock.breached, SlaOpenClock.state == "breached",
+               and_(SlaOpenClock.state == "running", SlaOpenClock.due_date < today))
 
 
-def counted_days(clock: dict, work) -> int:
-    """Working days a met or late clock ran: start to stop, less its paused spells."""
-    days = work.working_days_between(date.fromisoformat(clock["started_on"]), date.fromisoformat(clock["stopped_on"]))
-    for segment in clock.get("segments", []):
-        if segment.get("state") == "paused" and segment.get("to"):
-            days -= work.working_days_between(date.fromisoformat(segment["from"]), date.fromisoformat(segment["to"]))
-    return max(days, 0)
+def _overdue_clock(today: date):
+    """A pending case's clock shown as breached on ``today`` (the overdue list)."""
+    return and_(SlaOpenClock.status == "pending",
+                or_(SlaOpenClock.state == "breached",
+                    and_(SlaOpenClock.state == "running", SlaOpenClock.due_date < today)))
+
+
+def _open_clocks(today: date, excluded: list[str]):
+    late = _late_open_clock(today)
+    query = select(SlaOpenClock.kind, SlaOpenClock.name, late, func.count()).group_by(
+        SlaOpenClock.kind, SlaOpenClock.name, late)
+    return query.where(SlaOpenClock.case_id.not_in(excluded)) if excluded else query
+
+
+def _overdue(today: date, excluded: list[str]):
+    query = select(SlaOpenClock).where(_overdue_clock(today))
+    return query.where(SlaOpenClock.case_id.not_in(excluded)) if excluded else query
+
+
+def statements(today: date) -> list[tuple[str, object]]:
+    """(label, select) of what the dashboard reads, for plans and benchmarks."""
+    return [("open tasks by department", _open_tasks(today)),
+            ("open clocks by path and name", _open_clocks(today, [])),
+            ("overdue list", _overdue(today, []).order_by(SlaOpenClock.due_date, SlaOpenClock.case_id)
+             .limit(OVERDUE_SHOWN)),
+            ("cases updated since the refresh", rollup.since(rollup_through() or clock().now() - rollup.LAG))]
+
+
+def rollup_through():
+    state = db.session.get(SlaRollupState, 1)
+    return state.through if state else None
+
+
+def _closed_totals(through, delta, tz: str, work) -> dict:
+    """Closed facts: the refreshed totals, with each recently updated case's marked
+    contribution replaced by its current one."""
+    totals: dict = {}
+    if through is not None:
+        for r in db.session.scalars(select(SlaRollup)):
+            totals[f"{r.scope}\t{r.key}"] = [r.on_time, r.late, r.days_sum, r.days_n]
+    ids = [r.id for r in delta]
+    if through is not None:
+        for start in range(0, len(ids), rollup.BATCH):
+            for closed in db.session.scalars(select(SlaCaseMark.closed)
+                                             .where(SlaCaseMark.case_id.in_(ids[start:start + rollup.BATCH]))):
+                for key, cell in closed.items():
+                    rollup._merge(totals, key, cell, -1)
+    tasks = rollup.completed_tasks(ids)
+    for r in delta:
+        for key, cell in rollup.contribution(r.kind, r.sla, tasks.get(r.id, ()), tz, work).items():
+            rollup._merge(totals, key, cell, 1)
+    return totals
 
 
 def report(today: date) -> Report:
-    out = Report(departments=department_tallies(today))
+    out = Report()
     names = dict(db.session.execute(select(Department.id, Department.name)).all())
-    work = calendar()
+    tz, work = timezone(), calendar()
+    through = rollup_through()
+    delta = db.session.execute(rollup.since(through)).all()
+    excluded = [r.id for r in delta] if through is not None else []
+    departments: dict[str, Tally] = defaultdict(Tally)
     paths: dict[str, Tally] = defaultdict(Tally)
     clocks: dict[str, Tally] = defaultdict(Tally)
-    days: dict[str, list[int]] = defaultdict(list)
-    rows = db.session.execute(select(Case.id, Case.kind, Case.status, Case.sla, Case.resource_code,
-                                     Case.provider_department_id).order_by(Case.created_at))
-    for case_id, kind, status, stored, resource, provider in rows:
-        for clock in stored or []:
-            view = clock_view(clock, today)
-            _judge(paths[kind], view)
-            _judge(clocks[clock["name"]], view)
-            if clock.get("stopped_on"):
-                days[clock["name"]].append(counted_days(clock, work))
-            if status == "pending" and not view.get("stopped_on") and view["state"] == "breached":
-                out.overdue.append({"request": case_id, "kind": kind, "resource": resource, "clock": clock["name"],
-                                    "due_date": clock["due_date"], "department": names.get(provider, "—"),
-                                    "late_by": work.working_days_between(date.fromisoformat(clock["due_date"]),
-                                                                         today)})
+    for key, (on_time, late, days_sum, days_n) in _closed_totals(through, delta, tz, work).items():
+        if not (on_time or late or days_n):
+            continue
+        scope, name = key.split("\t", 1)
+        if scope == "days":
+            if days_n:
+                out.answer_days[name] = round(days_sum / days_n, 1)
+            continue
+        if scope == "department":
+            tally = departments[names.get(int(name) if name else None, "—")]
+        else:
+            tally = (paths if scope == "path" else clocks)[name]
+        tally.on_time += on_time
+        tally.late += late
+    for department, late, n in db.session.execute(_open_tasks(today)):
+        tally = departments[names.get(department, "—")]
+        if late:
+            tally.open_late += n
+        else:
+            tally.open_on_time += n
+    open_rows = [(kind, name, late, n) for kind, name, late, n in db.session.execute(_open_clocks(today, excluded))]
+    overdue = [_overdue_row(c.case_id, c.kind, c.resource_code, c.name, c.due_date.isoformat(),
+                            c.provider_department_id, names, work, today)
+               for c in db.session.scalars(_overdue(today, excluded)
+                                           .order_by(SlaOpenClock.due_date, SlaOpenClock.case_id).limit(OVERDUE_SHOWN))]
+    out.overdue_total = db.session.scalar(select(func.count()).select_from(_overdue(today, excluded).subquery()))
+    for r in delta:
+        for open_clock in rollup.open_clocks(r.id, r.kind, r.status, r.sla, r.resource_code,
+                                             r.provider_department_id):
+            view = clock_view({**open_clock, "due_date": open_clock["due_date"].isoformat()}, today)
+            open_rows.append((r.kind, open_clock["name"], view["state"] == "breached" or open_clock["breached"], 1))
+            if r.status == "pending" and view["state"] == "breached":
+                out.overdue_total += 1
+                overdue.append(_overdue_row(r.id, r.kind, r.resource_code, open_clock["name"], view["due_date"],
+                                            r.provider_department_id, names, work, today))
+    for kind, name, late, n in open_rows:
+        for tally in (paths[kind], clocks[name]):
+            if late:
+                tally.open_late += n
+            else:
+                tally.open_on_time += n
+    out.departments = dict(sorted(departments.items()))
     out.paths, out.clocks = dict(sorted(paths.items())), dict(sorted(clocks.items()))
-    out.answer_days = {name: round(sum(v) / len(v), 1) for name, v in sorted(days.items()) if v}
-    out.overdue.sort(key=lambda o: o["due_date"])
+    out.answer_days = dict(sorted(out.answer_days.items()))
+    out.overdue = sorted(overdue, key=lambda o: (o["due_date"], o["request"]))[:OVERDUE_SHOWN]
     return out
+
+
+def _overdue_row(case_id, kind, resource, clock_name, due_date: str, provider, names, work, today) -> dict:
+    return {"request": case_id, "kind": kind, "resource": resource, "clock": clock_name, "due_date": due_date,
+            "department": names.get(provider, "—"),
+            "late_by": work.working_days_between(date.fromisoformat(due_date), today)}

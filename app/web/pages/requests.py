@@ -8,17 +8,17 @@ from typing import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import catalog
-from app.cases import access, coordination, objection, open_data, purchase, requests, share, versions
+from app.api.schemas import MAX_PAGE, OpenDataRequestIn, PurchaseRequestIn, ShareRequestIn, SupplementIn
+from app.api.schemas_regulatory import CoordinateIn, ObjectionIn
+from app.cases import access, coordination, lists, objection, open_data, purchase, requests, share
 from app.cases.history import sees_full_history
 from app.cases.open_data import OPEN_TYPES
 from app.errors import AppError
 from app.extensions import db
 from app.grants.views import of_case as grants_of
-from app.api.schemas import OpenDataRequestIn, PurchaseRequestIn, ShareRequestIn, SupplementIn
-from app.api.schemas_regulatory import CoordinateIn, ObjectionIn
 from app.models import Case, Resource, User
 from app.models.case import KINDS, STATUSES
 from app.web import bp, casework_view
@@ -39,22 +39,16 @@ FILERS = {"share": "applicant", "purchase": "applicant", "open_data": "citizen",
 @login_required()
 def request_list():
     user = current_user()
-    query = access.visible_cases(user)
     kind, status = request.args.get("kind"), request.args.get("status")
-    if kind in KINDS:
-        query = query.where(Case.kind == kind)
-    if status in STATUSES:
-        query = query.where(Case.status == status)
+    kind, status = (kind if kind in KINDS else None), (status if status in STATUSES else None)
     process, version = request.args.get("process") or None, request.args.get("version", type=int)
-    query = versions.of_version(query, process, version)  # the process page links its running cases here
     mine = request.args.get("mine") == "1"
-    if mine:
-        query = query.where(Case.applicant_id == user.id)
-    page = max(request.args.get("page", 1, type=int), 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    cases = db.session.scalars(query.order_by(Case.created_at.desc(), Case.id)
-                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).unique().all()
-    return render_template("requests.html", cases=cases, total=total, page=page, per_page=PER_PAGE,
+    # the process page links its running cases here (process, version)
+    query = lists.requests_query(user, kind, status, process, version, mine)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    found = lists.page(query, page, PER_PAGE)
+    return render_template("requests.html", cases=found.items, total=found.total, exact=found.exact, page=page,
+                           per_page=PER_PAGE,
                            kind=kind, status=status, mine=mine, kinds=KINDS, statuses=STATUSES,
                            process=process, version=version,
                            can_file=[k for k, role in FILERS.items() if user.has_role(role)])
