@@ -45,11 +45,16 @@ def test_a_serving_process_bootstraps_the_admin_and_ticks_due_timers(api):
         startup.serve(app)
         scheduler = app.extensions.pop("dsf_scheduler")
         scheduler.pause()  # no tick of its own during the test: we run the job by hand
-        [job] = scheduler.get_jobs()
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {"dsf-timers", "dsf-rollup"}
         api.set_clock(at(2026, 3, 17, 9))
-        job.func()  # one tick, exactly what the scheduler runs
+        jobs["dsf-timers"].func()  # one tick, exactly what the scheduler runs
+        jobs["dsf-rollup"].func()  # and the dashboard's totals
         scheduler.shutdown(wait=False)
     finally:
         app.config.update(DSF_ADMIN_PASSWORD=None, DSF_SCHEDULER="off")
     assert db.session.query(User).filter_by(username="admin").one().roles == ["admin"]
     assert db.session.query(TimerJob).filter_by(case_id=case["id"]).one().state == "done"
+    from app.models import SlaCaseMark
+
+    assert db.session.get(SlaCaseMark, case["id"]) is not None  # the case is in the totals

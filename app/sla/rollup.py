@@ -10,8 +10,9 @@ contribution in the totals (``sla_rollup``) with its current one (``sla_case_mar
 what was added) and rewrites its open clocks. The dashboard (app/web/sla_stats.py) then reads
 the totals, and computes live only the cases updated since the refresh (``delta``), replacing
 their marked contribution: the figures are exact at every moment, and cost the totals plus the
-recent changes, not the history. ``refresh`` is run by ``flask sla rollup`` (e.g. every few
-minutes from cron or a systemd timer); it marks up to ``LAG`` ago, so a command still in flight
+recent changes, not the history. ``refresh`` runs every few minutes in each serving process's
+scheduler (app/timers/scheduler.py; concurrent runs queue on the state row's lock) and on demand
+with ``flask sla rollup``; it marks up to ``LAG`` ago, so a command still in flight
 when it runs is never skipped.
 """
 from __future__ import annotations
@@ -127,6 +128,15 @@ def refresh(now: datetime, tz: str, work) -> int:
         marked += len(ids)
     _apply(change)
     state.through = now - LAG
+    return marked
+
+
+def refresh_now() -> int:
+    """``refresh`` at the service's time, committed (``flask sla rollup`` and the scheduler)."""
+    from app.services import calendar, clock, timezone
+
+    marked = refresh(clock().now(), timezone(), calendar())
+    db.session.commit()
     return marked
 
 
