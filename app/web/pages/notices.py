@@ -15,7 +15,7 @@ from app.models import Resource
 from app.services import clock
 from app.web import bp
 from app.web.errors import text_of
-from app.web.forms import load, posted
+from app.web.forms import field_errors, load, posted
 from app.web.labels import NOTICE_ACTIONS, NOTICE_KINDS
 from app.web.session import current_user, login_required
 
@@ -55,7 +55,7 @@ def change_notice_give():
         case = change_notice.start(current_user(), load(ChangeNoticeIn, values))
     except AppError as exc:
         db.session.rollback()
-        errors = {k: _("请检查此项") for k in exc.details} if exc.code == "validation_error" else {}
+        errors = field_errors(exc) if exc.code == "validation_error" else {}
         flash(text_of(exc), "error")
         return _page(values, errors, exc.status)
     flash(_("变更告知已发出,授权持有单位将收到确认待办。"), "info")
