@@ -199,3 +199,20 @@ def test_notice_given_and_acknowledged_through_the_pages(demo, api):
     english.get("/lang/en")
     page = english.text("/change-notices/new")
     assert "Change notice to grant holders" in page and "using departments hold an active grant" in page
+
+
+def test_a_holder_with_no_one_to_acknowledge_is_an_incident_not_a_refusal_of_the_notice(api):
+    """The provider's duty to notify is not stopped by a holder department that has nobody
+    active: its acknowledgement task is created, an incident tells the administrators, and once
+    someone is active again the task can be worked."""
+    holders = _holders(api)
+    api.ok("PATCH", "/users/zrzy_sun", "admin", json={"disabled": True})
+    case = _notice(api)
+    assert {t["department"] for t in case["open_tasks"]} == set(holders)
+    [incident] = api.ok("GET", "/incidents", "admin")["items"]
+    assert incident["request_id"] == case["id"] and incident["element"] == "acknowledge_change"
+    assert "no_handler" in incident["last_error"] and "DY-ZRZY" in incident["last_error"]
+    api.ok("PATCH", "/users/zrzy_sun", "admin", json={"disabled": False})
+    task = _ack_task(_case(api, case["id"]), "DY-ZRZY")
+    api.ok("POST", f"/tasks/{task['id']}/complete", "zrzy_sun", json={"acknowledged": True})
+    api.assert_replays(case["id"])

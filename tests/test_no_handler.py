@@ -37,3 +37,4 @@ def test_a_running_case_reaching_an_unworkable_task_raises_an_incident(api):
     assert "DY-NEW" in items[0]["last_error"]
     events = api.ok("GET", f"/requests/{case['id']}/history", "admin")["events"]
     assert any(e["type"] == "incident_raised" and e["element"] == "green_feedback" for e in events)
+    api.assert_replays(case["id"])  # the incident is recorded with the command that reached the task

@@ -59,10 +59,17 @@ class Command:
         return self.events[0]
 
 
+def _is_output(event) -> bool:
+    """Recorded inside another command: the projection's events, and the incident it raises when
+    a task it creates has no one to work it (``lane`` in its data; a timer's failed retries
+    raise theirs in a command of their own)."""
+    return event.type in OUTPUTS or (event.type == "incident_raised" and "lane" in (event.data or {}))
+
+
 def group_commands(events: list) -> list[Command]:
     commands: list[Command] = []
     for event in events:
-        if event.type in OUTPUTS:
+        if _is_output(event):
             if not commands:
                 raise Diverged(event.seq, "event_without_command", None, event.type)
             commands[-1].outputs.append(event)
