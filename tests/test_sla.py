@@ -9,7 +9,7 @@ from app.calendar import WorkCalendar, YearSchedule, estimate_year
 from app.models import TimerJob
 from app.extensions import db
 from app.sla import clock as sla
-from app.sla.timers import deadline_key
+from app.engine.deadline_timers import deadline_key
 from tests.support import at
 
 CAL = WorkCalendar.official()

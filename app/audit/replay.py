@@ -39,7 +39,7 @@ from app.engine.runner import EngineFailure
 from app.extensions import db
 from app.models import AuditEvent, Case, ProcessDefinition
 from app.services import engine, timezone
-from app.sla.timers import reschedule_deadline_timers
+from app.engine.deadline_timers import reschedule_deadline_timers
 
 # recorded inside another command: by the projection, or as a side effect (effects.py)
 OUTPUTS = ("task_created", "task_cancelled", "task_migrated", "resource_aggregated", "resource_changed",

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import CalendarYear, Case
 from app.services import calendar
 from app.sla import clock as sla
-from app.sla.timers import reschedule_deadline_timers
+from app.engine.deadline_timers import reschedule_deadline_timers
 
 log = logging.getLogger(__name__)
 

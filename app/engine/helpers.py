@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from app.engine.clock import end_of_day
 from app.engine.context import current
 from app.sla import clock as sla
-from app.sla.timers import reschedule_deadline_timers
+from app.engine.deadline_timers import reschedule_deadline_timers
 
 OUTCOME_STATUSES = ("granted", "refused", "abandoned", "completed")
 PAUSED_UNTIL = date(9999, 12, 30)  # a paused clock's timer waits "for ever" (until it resumes)
