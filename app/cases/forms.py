@@ -137,6 +137,9 @@ FORMS: dict[str, dict] = {
 _ANY = {"type": "object", "additionalProperties": True}
 # Fields a model's scripts may read after the task: absent optional ones become None.
 _DEFAULTS = {key: {name: None for name in form.get("properties", {})} for key, form in FORMS.items()}
+# Built once: a validator per form (building one per request was a measurable share of a completion).
+_VALIDATORS = {key: Draft202012Validator(form) for key, form in FORMS.items()}
+_ANY_VALIDATOR = Draft202012Validator(_ANY)
 
 
 def form_key(elements: dict | None, task_key: str) -> str:
@@ -147,9 +150,6 @@ def form_key(elements: dict | None, task_key: str) -> str:
 def unknown_forms(elements: dict) -> list[str]:
     """User tasks whose ``dsf:form`` names no form we have (refused at deploy)."""
     return sorted(key for key, info in elements.items() if "form" in (info or {}) and info["form"] not in FORMS)
-# Built once: a validator per form (building one per request was a measurable share of a completion).
-_VALIDATORS = {key: Draft202012Validator(form) for key, form in FORMS.items()}
-_ANY_VALIDATOR = Draft202012Validator(_ANY)
 
 
 def form_for(task_key: str) -> dict:

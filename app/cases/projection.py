@@ -130,10 +130,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
             row.assignee_id = case.applicant_id
         db.session.add(row)
         lane = case.definition.elements.get(facts.element, {}).get("lane")
-        # a holder nobody can work for is an incident, not a refusal: it must not stop the
-        # provider's notice to the other holders (Art. 23 ¶2)
-        incidents.check_handler(uow, case, spiff_id, facts.element, lane, new and lane not in DATA_LANES,
-                                facts.lane_department)
+        incidents.check_handler(uow, case, spiff_id, facts.element, lane, new, facts.lane_department)
         uow.record(case, "task_created", facts.element, created_data(row.id, facts))
     for spiff_id, facts in decision.kept.items():
         row = open_rows[spiff_id]

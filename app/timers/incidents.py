@@ -54,11 +54,15 @@ def unworkable(uow, case: Case, lane: str | None, department_code: str | None = 
 def check_handler(uow, case: Case, spiff_task_id: str, element: str, lane: str | None, new: bool,
                   department_code: str | None = None) -> None:
     """A task nobody can work: refused at filing (422 ``no_handler`` naming the lane), raised
-    as an incident (GET /incidents) when a running case reaches it, so an admin sees it."""
+    as an incident (GET /incidents) when a running case reaches it, so an admin sees it. A task
+    per party named in the case's data (a grant holder) is an incident even at filing: one party
+    with nobody to act must not stop the filer's duty towards the others (Art. 23 ¶2)."""
+    from app.cases.lanes import DATA_LANES
+
     problem = unworkable(uow, case, lane, department_code)
     if problem is None:
         return
-    if new:
+    if new and lane not in DATA_LANES:
         raise invalid("no_handler", {"lane": lane, "element": element, "problem": problem}, lane=lane)
     job = TimerJob(id=new_id(), case_id=case.id, spiff_task_id=spiff_task_id, element=element, due_at=uow.now,
                    state="incident", attempts=0, last_error=f"no_handler: {problem}")
