@@ -84,8 +84,11 @@ def linked(c: Case) -> list[dict]:
 
 
 def case(c: Case, open_tasks: list[HumanTask] | None = None) -> dict:
-    """``open_tasks``: the case's open tasks when the caller loaded them already (a list)."""
+    """``open_tasks``: the case's open tasks when the caller loaded them already (a list);
+    else those the command that changed the case projected, else read."""
     today = _today()
+    if open_tasks is None and c.projected_open_tasks is not None:
+        open_tasks = sorted(c.projected_open_tasks, key=lambda t: t.created_at)
     if open_tasks is None:
         open_tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == c.id,
                                                                 HumanTask.state == "open")

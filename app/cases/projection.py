@@ -108,13 +108,16 @@ def project(uow, case: Case, snap, new: bool = False) -> None:
         decision = derive(case.definition.elements, case.lanes, case.status, case.outcome,
                           {s: r.task_key for s, r in open_rows.items()}, snap,
                           {s: j.due_at for s, j in waiting.items()})
-        _apply_tasks(uow, case, decision, open_rows, new)
+        created = _apply_tasks(uow, case, decision, open_rows, new)
+        case.projected_open_tasks = [r for r in open_rows.values() if r.state == "open"] + created
         _apply_timers(uow, case, decision, waiting)
         case.sla = decision.sla
         _project_status(uow, case, snap, decision)
 
 
-def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: bool) -> None:
+def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: bool) -> list[HumanTask]:
+    """Cancel, create and update the case's task rows; the rows created."""
+    created = []
     for spiff_id in decision.cancelled:
         row = open_rows[spiff_id]
         row.state = "cancelled"
@@ -129,6 +132,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
         if facts.personal:
             row.assignee_id = case.applicant_id
         db.session.add(row)
+        created.append(row)
         lane = case.definition.elements.get(facts.element, {}).get("lane")
         incidents.check_handler(uow, case, spiff_id, facts.element, lane, new, facts.lane_department)
         uow.record(case, "task_created", facts.element, created_data(row.id, facts))
@@ -140,6 +144,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
             uow.record(case, "task_migrated", facts.element, {**created_data(row.id, facts), "from": row.task_key})
             row.task_key, row.name, row.role = facts.element, facts.name, facts.role
             row.department_id, row.department = (department.id if department else None), department
+    return created
 
 
 def created_data(row_id: str, facts: TaskFacts) -> dict:

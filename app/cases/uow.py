@@ -12,7 +12,7 @@ and the steps' events are chained together under one chain-head lock at the batc
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import mail
@@ -35,6 +35,8 @@ class UnitOfWork:
         self._batch = batch
         self._savepoint = None
         self._departments: dict[str, Department | None] = batch.departments if batch else {}
+        # open task rows read with the lock (lock_task) or by the batch, handed to the projection
+        self._open_tasks: dict[str, list[HumanTask]] = batch.open_tasks if batch else {}
 
     def __enter__(self):
         if self._batch is not None and self._batch.isolated:
@@ -114,8 +116,12 @@ class UnitOfWork:
         if case is None:
             raise not_found(task=task_id)
         # A separate statement: PostgreSQL re-checks only the locked row after waiting, so a
-        # task row selected together with it could be the stale pre-lock version.
-        task = db.session.get(HumanTask, task_id, populate_existing=True)
+        # task row selected together with it could be the stale pre-lock version. It reads the
+        # case's open tasks too, which the projection needs (one statement, not two).
+        rows = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, or_(
+            HumanTask.state == "open", HumanTask.id == task_id)).execution_options(populate_existing=True)).all()
+        self._open_tasks[case.id] = [t for t in rows if t.state == "open"]
+        task = next(t for t in rows if t.id == task_id)
         return task, case
 
     def spec_of(self, definition: ProcessDefinition):
@@ -164,9 +170,9 @@ class UnitOfWork:
         return users
 
     def open_tasks(self, case: Case) -> list[HumanTask]:
-        """The case's open task rows: those the batch loaded for it (once), else a query."""
-        if self._batch is not None and case.id in self._batch.open_tasks:
-            return self._batch.open_tasks.pop(case.id)
+        """The case's open task rows: those read with its lock or by the batch (once), else a query."""
+        if case.id in self._open_tasks:
+            return self._open_tasks.pop(case.id)
         return list(db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
                                                                HumanTask.state == "open")))
 
@@ -212,7 +218,7 @@ class Batch:
     def preload(self, case_ids: list[str]) -> None:
         """Load the open tasks and waiting timers of the batch's (locked) cases in two
         statements instead of two per step."""
-        self.open_tasks = {case_id: [] for case_id in case_ids}
+        self.open_tasks.update({case_id: [] for case_id in case_ids})  # the steps share this dict
         self.waiting_timers = {case_id: [] for case_id in case_ids}
         for task in db.session.scalars(select(HumanTask).where(HumanTask.case_id.in_(case_ids),
                                                                HumanTask.state == "open")):

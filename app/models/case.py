@@ -51,3 +51,7 @@ class Case(db.Model):
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
+
+    # Not a column: the open task rows as the last command in this session projected them, so
+    # the answer to that command is presented without reading them again (None: not known).
+    projected_open_tasks = None
