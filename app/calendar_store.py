@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 
+from flask import g
 from sqlalchemy import func, select
 
 from app.calendar import WorkCalendar, YearSchedule, load_official_schedules
@@ -23,12 +24,19 @@ class CalendarStore:
         self._calendar = WorkCalendar(dict(self._official))
 
     def get(self) -> WorkCalendar:
+        """Checked once per database transaction: a page counting days for fifty rows, or a
+        command, asks once; the next transaction (after a commit, e.g. a year just loaded) asks
+        again."""
+        cached = g.get("dsf_calendar")
+        if cached is not None and cached[0] is db.session().get_transaction():
+            return cached[1]
         key = tuple(db.session.execute(select(func.count(), func.coalesce(func.sum(CalendarYear.revision), 0),
                                               func.max(CalendarYear.loaded_at))).one())
         with self._lock:
             if key != self._key:
                 self._calendar = self._build()
                 self._key = key
+            g.dsf_calendar = (db.session().get_transaction(), self._calendar)
             return self._calendar
 
     def _build(self) -> WorkCalendar:

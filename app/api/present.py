@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.cases import lists
 from app.cases.forms import form_for, form_key
 from app.extensions import db
 from app.models import Case, HumanTask, Resource, User
@@ -68,24 +69,10 @@ def inbox_row(row) -> dict:
             "green_channel": row.green_channel, "received_on": row.received_on.isoformat()}
 
 
-def linked(c: Case) -> list[dict]:
-    """Cases linked to ``c``: a refused share request's coordination (a case of its own, see
-    bpmn/README.md), and the request a coordination is about."""
-    if c.kind == "coordination":
-        ids = [c.input.get("request")]
-    elif c.kind == "share" and c.status == "refused":
-        ids = [k.id for k in db.session.scalars(select(Case).where(
-            Case.kind == "coordination", Case.resource_code == c.resource_code,
-            Case.department_id == c.department_id)) if (k.input or {}).get("request") == c.id]
-    else:
-        return []
-    rows = db.session.scalars(select(Case).where(Case.id.in_([i for i in ids if i]))).all()
-    return [{"id": k.id, "kind": k.kind, "status": k.status} for k in rows]
-
-
-def case(c: Case, open_tasks: list[HumanTask] | None = None) -> dict:
+def case(c: Case, open_tasks: list[HumanTask] | None = None, linked_cases: list[Case] | None = None) -> dict:
     """``open_tasks``: the case's open tasks when the caller loaded them already (a list);
-    else those the command that changed the case projected, else read."""
+    else those the command that changed the case projected, else read. ``linked_cases``: its
+    linked cases when the caller loaded them (a list page)."""
     today = _today()
     if open_tasks is None and c.projected_open_tasks is not None:
         open_tasks = sorted(c.projected_open_tasks, key=lambda t: t.created_at)
@@ -104,5 +91,6 @@ def case(c: Case, open_tasks: list[HumanTask] | None = None) -> dict:
                         "department": t.department.code if t.department else None,
                         "due_date": iso(t.due_date)} for t in open_tasks],
         "sla": [sla(s, today) for s in c.sla or []],
-        "linked": linked(c),
+        "linked": [{"id": k.id, "kind": k.kind, "status": k.status}
+                   for k in (lists.linked_of([c])[c.id] if linked_cases is None else linked_cases)],
     }

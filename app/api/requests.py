@@ -52,8 +52,8 @@ def list_requests(args):
     query = lists.requests_query(auth.current_user(), args.get("kind"), args.get("status"), args.get("process"),
                                  args.get("version"))
     found = lists.page(query, args["page"], args["per_page"])
-    tasks = lists.open_tasks_of(found.items)
-    return {"items": [present.case(c, tasks[c.id]) for c in found.items], "total": found.total,
+    tasks, linked = lists.open_tasks_of(found.items), lists.linked_of(found.items)
+    return {"items": [present.case(c, tasks[c.id], linked[c.id]) for c in found.items], "total": found.total,
             "total_exact": found.exact}
 
 

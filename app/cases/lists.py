@@ -11,13 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from app.cases import access, versions
 from app.extensions import db
-from app.models import Case, HumanTask, User
+from app.models import Case, HumanTask, ProcessDefinition, User
 
 COUNT_CAP = 1_000
+
+
+# A list never shows the stored workflow, nor the definition's element table (8 kB of JSON the
+# driver would otherwise decode once per row): only the definition's key and version.
+LIST_CASE = (defer(Case.workflow_state),
+             joinedload(Case.definition).load_only(ProcessDefinition.key, ProcessDefinition.version))
 
 
 @dataclass
@@ -30,7 +36,7 @@ class Page:
 def requests_query(user: User, kind: str | None = None, status: str | None = None, process: str | None = None,
                    version: int | None = None, mine: bool = False):
     """A select of the cases ``user`` may read with the filters, newest first."""
-    query = access.visible_cases(user).options(defer(Case.workflow_state))  # never shown in a list
+    query = access.visible_cases(user).options(*LIST_CASE)
     if kind:
         query = query.where(Case.kind == kind)
     if status:
@@ -66,4 +72,28 @@ def open_tasks_of(cases: list) -> dict[str, list[HumanTask]]:
                                                                HumanTask.state == "open")
                                        .order_by(HumanTask.created_at, HumanTask.id)):
             out[task.case_id].append(task)
+    return out
+
+
+def linked_of(cases: list) -> dict[str, list[Case]]:
+    """case id -> the cases linked to it (app/api/present.py ``linked``), for a whole page in at
+    most two queries instead of two per refused request."""
+    out: dict[str, list[Case]] = {c.id: [] for c in cases}
+    refused = [c for c in cases if c.kind == "share" and c.status == "refused"]
+    about = {c.id: (c.input or {}).get("request") for c in cases if c.kind == "coordination"}
+    if refused:
+        by_id = {c.id: c for c in refused}
+        for k in db.session.scalars(select(Case).options(*LIST_CASE).where(
+                Case.kind == "coordination", Case.resource_code.in_({c.resource_code for c in refused}),
+                Case.department_id.in_({c.department_id for c in refused}))):
+            target = by_id.get((k.input or {}).get("request"))
+            if target is not None and (target.resource_code, target.department_id) == (k.resource_code,
+                                                                                         k.department_id):
+                out[target.id].append(k)
+    wanted = {i for i in about.values() if i}
+    if wanted:
+        found = {k.id: k for k in db.session.scalars(select(Case).options(*LIST_CASE).where(Case.id.in_(wanted)))}
+        for case_id, target in about.items():
+            if target in found:
+                out[case_id].append(found[target])
     return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case as when, func, or_, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import aliased, lazyload, load_only
 
 from app.cases import access
 from app.engine.clock import local_date
@@ -33,6 +33,13 @@ class InboxRow:
         """The day the request reached the agency: as recorded (open data), else its filing day."""
         recorded = (self.case.input or {}).get("submitted_on")
         return date.fromisoformat(recorded) if recorded else local_date(self.case.created_at, timezone())
+
+
+# What an inbox row shows of its case (InboxRow, app/api/present.py inbox_row, inbox.html): no
+# stored workflow, SLA, lanes or outcome, and not the process definition, whose element table
+# (8 kB of JSON) the driver would otherwise decode once per row.
+ROW_CASE = (load_only(Case.id, Case.kind, Case.status, Case.resource_code, Case.applicant_id, Case.department_id,
+                      Case.input, Case.created_at), lazyload(Case.definition), lazyload(Case.department))
 
 
 def _scope(user: User, scope: str | None):
@@ -101,7 +108,7 @@ def inbox(user: User, today: date, args: dict, offset: int = 0, limit: int | Non
             .join(Case, Case.id == HumanTask.case_id)
             .outerjoin(Resource, Resource.code == Case.resource_code)
             .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id)
-            .options(defer(Case.workflow_state))  # a list never needs the stored workflow
+            .options(*ROW_CASE)
             .order_by(*_order(HumanTask, today)))
 
 
