@@ -73,3 +73,17 @@ def test_coordination_resolution_closes_only_the_coordination(api):
     after = api.ok("POST", f"/tasks/{coord['id']}/complete", "dsj_li", json={"resolution": "已督促公安局三日内答复"})
     assert after["status"] == "pending"
     assert [t["task_key"] for t in after["open_tasks"]] == ["provider_review"]
+
+
+def test_the_authority_reads_an_escalated_case_through_its_task_alone(api):
+    """The city authority is neither the case's applicant nor its provider: its coordination
+    task (flagged ``other_department``) is what lets it read the case, in lists too."""
+    case = _file(api)
+    before = [c["id"] for c in api.ok("GET", "/requests", "dsj_li")["items"]]
+    assert case["id"] not in before
+    assert api.get(f"/requests/{case['id']}", "dsj_li").status_code == 404
+    api.set_clock(at(2026, 3, 17, 9))
+    assert api.run_timers() == 1
+    assert case["id"] in [c["id"] for c in api.ok("GET", "/requests", "dsj_li")["items"]]
+    assert api.ok("GET", f"/requests/{case['id']}", "dsj_li")["id"] == case["id"]
+    assert case["id"] not in [c["id"] for c in api.ok("GET", "/requests", "scjg_liu")["items"]]

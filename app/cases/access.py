@@ -19,8 +19,11 @@ def visible_cases(user: User):
     clauses = [Case.applicant_id == user.id]
     if user.department_id is not None:
         dept = user.department_id
+        # a task in the department: the case's own two departments are tested by their columns,
+        # so only tasks of other departments are looked up (a small set, not every task)
         clauses += [Case.department_id == dept, Case.provider_department_id == dept,
-                    exists().where(HumanTask.case_id == Case.id, HumanTask.department_id == dept)]
+                    exists().where(HumanTask.case_id == Case.id, HumanTask.department_id == dept,
+                                   HumanTask.other_department)]
     return query.where(or_(*clauses))
 
 

@@ -129,6 +129,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
                         name=facts.name, kind=case.kind,
                         department_id=department.id if department else None, department=department,
                         role=facts.role, created_at=uow.now, due_date=facts.due_date)
+        row.other_department = other_department(case, row.department_id)
         if facts.personal:
             row.assignee_id = case.applicant_id
         db.session.add(row)
@@ -144,7 +145,14 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
             uow.record(case, "task_migrated", facts.element, {**created_data(row.id, facts), "from": row.task_key})
             row.task_key, row.name, row.role = facts.element, facts.name, facts.role
             row.department_id, row.department = (department.id if department else None), department
+            row.other_department = other_department(case, row.department_id)
     return created
+
+
+def other_department(case: Case, department_id: int | None) -> bool:
+    """A task of a department that is neither the case's applicant's nor its provider
+    (app/models/task.py ``other_department``: it makes the case visible there)."""
+    return department_id is not None and department_id not in (case.department_id, case.provider_department_id)
 
 
 def created_data(row_id: str, facts: TaskFacts) -> dict:

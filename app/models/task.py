@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -16,7 +16,9 @@ class HumanTask(db.Model):
     __tablename__ = "human_tasks"
     __table_args__ = (Index("ix_human_tasks_inbox", "state", "department_id", "role", "due_date"),
                       Index("ix_human_tasks_assignee_state", "assignee_id", "state"),  # my open tasks
-                      Index("ix_human_tasks_department_case", "department_id", "case_id"))  # who may see a case
+                      # who may see a case beyond its own two departments (app/cases/access.py)
+                      Index("ix_human_tasks_other_department", "department_id", "case_id",
+                            postgresql_where=text("other_department"), sqlite_where=text("other_department")))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -32,6 +34,9 @@ class HumanTask(db.Model):
     due_date: Mapped[date | None] = mapped_column(Date)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the task's department is neither the case's applicant department nor its provider (e.g.
+    # the city authority's coordination): the one way a department reads a case not its own
+    other_department: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     case: Mapped[Case] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="joined")
