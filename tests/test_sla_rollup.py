@@ -3,7 +3,7 @@ over every case: right after a refresh, and after cases change again before the 
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import SlaCaseMark, SlaOpenClock, SlaRollup, SlaRollupState
+from app.models import SlaCaseMark, SlaOpenClock, SlaOpenClockDay, SlaRollup, SlaRollupState
 from app.services import calendar, clock, timezone
 from app.sla.rollup import refresh
 from app.web.deadlines import today
@@ -20,7 +20,7 @@ def _figures():
 def _full_pass():
     """The figures with no totals at all: every case computed live."""
     with db.engine.begin() as conn:
-        for model in (SlaRollupState, SlaOpenClock, SlaCaseMark, SlaRollup):
+        for model in (SlaRollupState, SlaOpenClock, SlaOpenClockDay, SlaCaseMark, SlaRollup):
             conn.execute(delete(model))
     return _figures()
 
@@ -46,6 +46,7 @@ def test_totals_refreshed_and_then_outdated_give_the_full_pass_figures(demo, api
     # refreshed at 10:15, so marked through 10:05: every case marked, none left to compute live
     assert _refresh(at(2026, 3, 18, 10, 15)) == 3
     assert db.session.scalar(select(func.count()).select_from(SlaOpenClock)) == 2
+    assert db.session.scalar(select(func.sum(SlaOpenClockDay.n))) == 2
     refreshed = _figures()
     assert refreshed == live
 

@@ -10,4 +10,4 @@ from app.models.calendar import CalendarYear  # noqa: F401
 from app.models.grant import Grant  # noqa: F401
 from app.models.casework import CaseAttachment, CaseComment  # noqa: F401
 from app.models.mail import MailOutbox, NotificationRead  # noqa: F401
-from app.models.stats import SlaCaseMark, SlaOpenClock, SlaRollup, SlaRollupState  # noqa: F401
+from app.models.stats import SlaCaseMark, SlaOpenClock, SlaOpenClockDay, SlaRollup, SlaRollupState  # noqa: F401

@@ -3,7 +3,8 @@
 A case contributes *closed* facts, which never change with the day they are read: its
 completed tasks that had a due date (kept or missed, per department) and its stopped SLA
 clocks (kept or missed per path and per clock name, and the working days they counted). Its
-*open* clocks are judged on the day they are read (late or not), so they are kept as rows.
+*open* clocks are judged on the day they are read (late or not), so they are kept as rows,
+and counted by day (``sla_open_clock_days``) for the tallies.
 
 ``refresh`` marks every case updated since the last refresh: it replaces the case's earlier
 contribution in the totals (``sla_rollup``) with its current one (``sla_case_marks`` keeps
@@ -20,11 +21,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from app.engine.clock import local_date
 from app.extensions import db
-from app.models import Case, HumanTask, SlaCaseMark, SlaOpenClock, SlaRollup, SlaRollupState
+from app.models import Case, HumanTask, SlaCaseMark, SlaOpenClock, SlaOpenClockDay, SlaRollup, SlaRollupState
 
 LAG = timedelta(minutes=10)
 BATCH = 5000
@@ -127,8 +128,21 @@ def refresh(now: datetime, tz: str, work) -> int:
             db.session.execute(insert(SlaOpenClock), clocks)
         marked += len(ids)
     _apply(change)
+    if marked:
+        count_open_clock_days()
     state.through = now - LAG
     return marked
+
+
+DAY_COLUMNS = ("kind", "name", "status", "state", "breached", "due_date")
+
+
+def count_open_clock_days() -> None:
+    """Rewrite ``sla_open_clock_days`` from ``sla_open_clocks`` (one grouped pass)."""
+    columns = [getattr(SlaOpenClock, c) for c in DAY_COLUMNS]
+    db.session.execute(delete(SlaOpenClockDay))
+    db.session.execute(insert(SlaOpenClockDay).from_select(
+        [*DAY_COLUMNS, "n"], select(*columns, func.count()).group_by(*columns)))
 
 
 def refresh_now() -> int:

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
-from app.models import Department, HumanTask, SlaCaseMark, SlaOpenClock, SlaRollup, SlaRollupState
+from app.models import Department, HumanTask, SlaCaseMark, SlaOpenClock, SlaOpenClockDay, SlaRollup, SlaRollupState
 from app.services import calendar, clock, timezone
 from app.sla import rollup
 from app.web.deadlines import clock_view
@@ -60,23 +60,41 @@ def _open_tasks(today: date):
             .group_by(HumanTask.department_id, late))
 
 
-def _late_open_clock(today: date):
-    return or_(SlaOpenClock.breached, SlaOpenClock.state == "breached",
-               and_(SlaOpenClock.state == "running", SlaOpenClock.due_date < today))
-
-
 def _overdue_clock(today: date):
-    """A pending case's clock shown as breached on ``today`` (the overdue list)."""
+    """A pending case's clock shown as breached on ``today`` (the overdue list); as
+    ``_judge`` says for the tallies."""
     return and_(SlaOpenClock.status == "pending",
                 or_(SlaOpenClock.state == "breached",
                     and_(SlaOpenClock.state == "running", SlaOpenClock.due_date < today)))
 
 
-def _open_clocks(today: date, excluded: list[str]):
-    late = _late_open_clock(today)
-    query = select(SlaOpenClock.kind, SlaOpenClock.name, late, func.count()).group_by(
-        SlaOpenClock.kind, SlaOpenClock.name, late)
-    return query.where(SlaOpenClock.case_id.not_in(excluded)) if excluded else query
+def _judge(status: str, state: str, breached: bool, due: date, today: date) -> tuple[bool, bool]:
+    """(late, on the overdue list) of an open clock on ``today``."""
+    shown_breached = state == "breached" or (state == "running" and due < today)
+    return breached or shown_breached, status == "pending" and shown_breached
+
+
+DAY_KEY = (SlaOpenClock.kind, SlaOpenClock.name, SlaOpenClock.status, SlaOpenClock.state, SlaOpenClock.breached,
+           SlaOpenClock.due_date)
+
+
+def _open_clock_days():
+    return select(SlaOpenClockDay.kind, SlaOpenClockDay.name, SlaOpenClockDay.status, SlaOpenClockDay.state,
+                  SlaOpenClockDay.breached, SlaOpenClockDay.due_date, SlaOpenClockDay.n)
+
+
+def _open_clocks(today: date, excluded: list[str]) -> list[tuple]:
+    """(path, clock name, late, on the overdue list, count) of the marked open clocks: counted by
+    day at the last refresh, less those of the cases changed since (``excluded``; the caller
+    adds their current clocks), judged on ``today``."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for *key, n in db.session.execute(_open_clock_days()):
+        counts[tuple(key)] += n
+    for start in range(0, len(excluded), rollup.BATCH):
+        for key in db.session.execute(select(*DAY_KEY).where(SlaOpenClock.case_id.in_(excluded[start:start + rollup.BATCH]))):
+            counts[tuple(key)] -= 1
+    return [(kind, name, *_judge(status, state, breached, due, today), n)
+            for (kind, name, status, state, breached, due), n in counts.items() if n]
 
 
 def _overdue(today: date, excluded: list[str]):
@@ -87,7 +105,7 @@ def _overdue(today: date, excluded: list[str]):
 def statements(today: date) -> list[tuple[str, object]]:
     """(label, select) of what the dashboard reads, for plans and benchmarks."""
     return [("open tasks by department", _open_tasks(today)),
-            ("open clocks by path and name", _open_clocks(today, [])),
+            ("open clocks counted by day", _open_clock_days()),
             ("overdue list", _overdue(today, []).order_by(SlaOpenClock.due_date, SlaOpenClock.case_id)
              .limit(OVERDUE_SHOWN)),
             ("cases updated since the refresh", rollup.since(rollup_through() or clock().now() - rollup.LAG))]
@@ -149,12 +167,14 @@ def report(today: date) -> Report:
             tally.open_late += n
         else:
             tally.open_on_time += n
-    open_rows = [(kind, name, late, n) for kind, name, late, n in db.session.execute(_open_clocks(today, excluded))]
+    open_rows = []
+    for kind, name, late, overdue_too, n in (_open_clocks(today, excluded) if through is not None else []):
+        open_rows.append((kind, name, late, n))
+        out.overdue_total += n if overdue_too else 0
     overdue = [_overdue_row(c.case_id, c.kind, c.resource_code, c.name, c.due_date.isoformat(),
                             c.provider_department_id, names, work, today)
                for c in db.session.scalars(_overdue(today, excluded)
                                            .order_by(SlaOpenClock.due_date, SlaOpenClock.case_id).limit(OVERDUE_SHOWN))]
-    out.overdue_total = db.session.scalar(select(func.count()).select_from(_overdue(today, excluded).subquery()))
     for r in delta:
         for open_clock in rollup.open_clocks(r.id, r.kind, r.status, r.sla, r.resource_code,
                                              r.provider_department_id):
