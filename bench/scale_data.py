@@ -198,12 +198,14 @@ def _insert_cases(tag: str, n: int, t0: datetime, step: timedelta, tz: str, temp
     assignee = "p.user_id" if finished else "CASE WHEN g % 3 = 0 THEN p.user_id END"
     _sql(f"""
         INSERT INTO human_tasks (id, case_id, spiff_task_id, task_key, name, kind, department_id, role, assignee_id,
-                                 state, created_at, due_date, completed_at, completed_by_id)
+                                 state, created_at, due_date, completed_at, completed_by_id,
+                                 resource_code, applicant_department_id, purpose)
         SELECT 't' || substr(id, 2), id, CAST(md5('spiff' || id) AS uuid)::text, 'provider_review', '提供单位审核',
                'share', provider_id, 'approver', CASE WHEN status = 'withdrawn' THEN NULL ELSE {assignee} END,
                {task_state}, created_at, due,
                CASE WHEN status IN ('granted', 'refused') THEN decided_at END,
-               CASE WHEN status IN ('granted', 'refused') THEN p.user_id END
+               CASE WHEN status IN ('granted', 'refused') THEN p.user_id END,
+               resource_code, _new.department_id, purpose
         FROM _new JOIN _appr p ON p.department_id = _new.provider_id AND p.n = g % p.of_n""")
     if finished:
         _sql("""

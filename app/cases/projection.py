@@ -130,6 +130,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
                         department_id=department.id if department else None, department=department,
                         role=facts.role, created_at=uow.now, due_date=facts.due_date)
         row.other_department = other_department(case, row.department_id)
+        copy_case_facts(case, row)
         if facts.personal:
             row.assignee_id = case.applicant_id
         db.session.add(row)
@@ -140,6 +141,7 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
     for spiff_id, facts in decision.kept.items():
         row = open_rows[spiff_id]
         row.due_date = facts.due_date
+        copy_case_facts(case, row)  # an amendment changes the purpose
         if row.task_key != facts.element:  # a migration moved the task to another element
             department = uow.department(facts.lane_department)
             uow.record(case, "task_migrated", facts.element, {**created_data(row.id, facts), "from": row.task_key})
@@ -147,6 +149,12 @@ def _apply_tasks(uow, case: Case, decision: Projected, open_rows: dict, new: boo
             row.department_id, row.department = (department.id if department else None), department
             row.other_department = other_department(case, row.department_id)
     return created
+
+
+def copy_case_facts(case: Case, row: HumanTask) -> None:
+    """What the inbox searches by, from the case (app/models/task.py)."""
+    row.resource_code, row.applicant_department_id = case.resource_code, case.department_id
+    row.purpose = (case.input or {}).get("purpose")
 
 
 def other_department(case: Case, department_id: int | None) -> bool:

@@ -58,7 +58,7 @@ def _like(text: str) -> str:
 
 def _tasks(user: User, today: date, args: dict):
     """A select of the open tasks in scope that pass the filters (``args`` as GET /tasks takes
-    them); it joins the case, resource and applicant department only when a filter needs them."""
+    them), from the tasks alone."""
     query = _scope(user, args.get("scope"))
     if args.get("assigned") == "me":
         query = query.where(HumanTask.assignee_id == user.id)
@@ -72,18 +72,20 @@ def _tasks(user: User, today: date, args: dict):
         query = query.where(HumanTask.due_date < args["due_before"])
     if args.get("overdue") is not None:
         query = query.where(_late(HumanTask, today) if args["overdue"] else ~_late(HumanTask, today))
-    if args.get("resource") or args.get("q"):
-        query = (query.join(Case, Case.id == HumanTask.case_id)
-                 .outerjoin(Resource, Resource.code == Case.resource_code)
-                 .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id))
     if args.get("resource"):
-        query = query.where(Case.resource_code == args["resource"])
+        query = query.where(HumanTask.resource_code == args["resource"])
     if args.get("q"):
+        # resource code or name, applicant department, purpose: the catalog's matches first (two
+        # small tables), then the tasks' own copies of their case's facts, no case read
         pattern = _like(args["q"].strip())
-        query = query.where(or_(Case.resource_code.ilike(pattern, escape="\\"),
-                                Resource.name.ilike(pattern, escape="\\"),
-                                ApplicantDept.name.ilike(pattern, escape="\\"),
-                                Case.input["purpose"].as_string().ilike(pattern, escape="\\")))
+        resources = db.session.scalars(select(Resource.code).where(or_(
+            Resource.code.ilike(pattern, escape="\\"), Resource.name.ilike(pattern, escape="\\")))).all()
+        departments = db.session.scalars(select(Department.id).where(
+            Department.name.ilike(pattern, escape="\\"))).all()
+        query = query.where(or_(HumanTask.resource_code.ilike(pattern, escape="\\"),
+                                HumanTask.resource_code.in_(resources),
+                                HumanTask.applicant_department_id.in_(departments),
+                                HumanTask.purpose.ilike(pattern, escape="\\")))
     return query
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, false, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -37,6 +37,11 @@ class HumanTask(db.Model):
     # the task's department is neither the case's applicant department nor its provider (e.g.
     # the city authority's coordination): the one way a department reads a case not its own
     other_department: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # what the inbox filters and searches by, copied from the case (app/cases/projection.py keeps
+    # them current), so a search reads the tasks in scope, not their cases too
+    resource_code: Mapped[str | None] = mapped_column(String(64))
+    applicant_department_id: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="joined")
