@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import Response, jsonify
 from sqlalchemy import select
 
 from app.cases import lists
@@ -11,6 +12,14 @@ from app.extensions import db
 from app.models import Case, HumanTask, Resource, User
 from app.services import clock, timezone
 from app.engine.clock import local_date
+
+
+def listed(payload: dict) -> Response:
+    """A list answer as it is: the functions here already build the documented shapes, so the
+    long lists (GET /tasks, GET /requests) skip a second, field-by-field pass through their
+    response schema (a fifth of such a request's time). The schema still documents the answer;
+    tests/test_api_shapes.py holds these shapes to it."""
+    return jsonify(payload)
 
 
 def _today() -> date:

@@ -53,8 +53,8 @@ def list_requests(args):
                                  args.get("version"))
     found = lists.page(query, args["page"], args["per_page"])
     tasks, linked = lists.open_tasks_of(found.items), lists.linked_of(found.items)
-    return {"items": [present.case(c, tasks[c.id], linked[c.id]) for c in found.items], "total": found.total,
-            "total_exact": found.exact}
+    return present.listed({"items": [present.case(c, tasks[c.id], linked[c.id]) for c in found.items],
+                           "total": found.total, "total_exact": found.exact})
 
 
 @blp.get("/requests/<case_id>")

@@ -21,7 +21,7 @@ def inbox(args):
     """Tasks the caller may work (``scope=department``: the department's open tasks, colleagues'
     too), searched and filtered; overdue first, then by due date (none last), then by arrival."""
     rows, total = views.inbox_page(auth.current_user(), local_date(clock().now(), timezone()), args)
-    return {"items": [present.inbox_row(r) for r in rows], "total": total}
+    return present.listed({"items": [present.inbox_row(r) for r in rows], "total": total})
 
 
 @blp.get("/tasks/<task_id>")
