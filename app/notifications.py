@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.cases.access import inbox
+from app.cases.access import newest_in_inbox
 from app.extensions import db
 from app.errors import forbidden
 from app.i18n import message
@@ -106,7 +106,7 @@ def from_event(event: AuditEvent) -> dict:
 def _about_my_tasks(user: User, today: date, calendar) -> list[dict]:
     soon = due_soon_until(today, calendar)
     items = []
-    for task in db.session.scalars(inbox(user).order_by(HumanTask.created_at.desc()).limit(LIMIT)):
+    for task in newest_in_inbox(user, LIMIT):
         items.append(new_task_item(task))
         if task.due_date and today <= task.due_date <= soon:
             items.append(deadline_item(task))

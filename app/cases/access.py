@@ -1,7 +1,7 @@
 """Who may see and work what: role plus department, checked for every case and task."""
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, union_all
 
 from app.cases.lanes import APPLICANT_LANES
 from app.errors import AppError, forbidden, not_found
@@ -85,3 +85,21 @@ def inbox(user: User):
                          & HumanTask.role.in_(user.roles)
                          & (func.coalesce(HumanTask.assignee_id, user.id) == user.id))
     return query.where(or_(*candidate))
+
+
+def newest_in_inbox(user: User, limit: int) -> list[HumanTask]:
+    """The ``limit`` newest tasks of ``inbox(user)`` (the notifications on every page): the two
+    ways a task is the caller's (assigned to them; unassigned in their department with their
+    role) each read newest first from its own index, then merged, instead of sorting the
+    whole department's open tasks."""
+    mine = select(HumanTask.id, HumanTask.created_at).where(HumanTask.state == "open", HumanTask.assignee_id == user.id)
+    branches = [mine.order_by(HumanTask.created_at.desc()).limit(limit)]
+    if user.department_id is not None:
+        branches.append(select(HumanTask.id, HumanTask.created_at).where(
+            HumanTask.state == "open", HumanTask.department_id == user.department_id,
+            HumanTask.role.in_(user.roles), HumanTask.assignee_id.is_(None))
+            .order_by(HumanTask.created_at.desc()).limit(limit))
+    newest = union_all(*[b.subquery().select() for b in branches]).subquery()
+    ids = select(newest.c.id).order_by(newest.c.created_at.desc()).limit(limit)
+    return list(db.session.scalars(select(HumanTask).where(HumanTask.id.in_(ids))
+                                   .order_by(HumanTask.created_at.desc())))
