@@ -22,9 +22,12 @@ LIMIT = 200
 
 
 def for_user(user: User, today: date, calendar, unread_only: bool = False) -> list[dict]:
-    """Newest first, each marked ``read`` or not (read marks are kept per user)."""
+    """Newest first, each marked ``read`` or not (read marks are kept per user), with its message."""
     items = _collect(user, today, calendar)
-    return [n for n in items if not n["read"]] if unread_only else items
+    items = [n for n in items if not n["read"]] if unread_only else items
+    for item in items:
+        item["message"] = message(f"notify_{item['kind']}", **item["data"])
+    return items
 
 
 def unread_count(user: User, today: date, calendar) -> int:
@@ -124,5 +127,6 @@ def deadline_item(task: HumanTask) -> dict:
 
 
 def _item(kind: str, case_id: str, at, ref, **data) -> dict:
-    return {"id": f"{kind}:{ref}", "kind": kind, "request_id": case_id, "at": at.isoformat(),
-            "message": message(f"notify_{kind}", **data), "data": data}
+    """A notification without its message: the badge on every page only counts them, and mail
+    words its own (app/mail.py); ``for_user`` adds the message to those it returns."""
+    return {"id": f"{kind}:{ref}", "kind": kind, "request_id": case_id, "at": at.isoformat(), "data": data}

@@ -10,7 +10,6 @@ from app import notifications
 from app.services import calendar
 from app.web import bp
 from app.web.deadlines import today
-from app.i18n import message
 from app.web.session import current_user, login_required
 
 
@@ -18,8 +17,7 @@ from app.web.session import current_user, login_required
 @login_required()
 def notification_list():
     items = notifications.for_user(current_user(), today(), calendar())
-    for item in items:  # in the page's language, which the language switch may have set
-        item["message"] = message(f"notify_{item['kind']}", **item["data"])
+    for item in items:  # messages in the page's language (the language switch's cookie): for_user
         item["when"] = datetime.fromisoformat(item["at"])
     return render_template("notifications.html", items=items)
 
