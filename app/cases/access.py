@@ -87,11 +87,12 @@ def inbox(user: User):
     return query.where(or_(*candidate))
 
 
-def newest_in_inbox(user: User, limit: int) -> list[HumanTask]:
-    """The ``limit`` newest tasks of ``inbox(user)`` (the notifications on every page): the two
-    ways a task is the caller's (assigned to them; unassigned in their department with their
-    role) each read newest first from its own index, then merged, instead of sorting the
-    whole department's open tasks."""
+def newest_in_inbox(user: User, limit: int) -> list:
+    """The ``limit`` newest tasks of ``inbox(user)`` (the notifications on every page), as rows
+    of what a notification names (id, case_id, name, created_at, due_date): the two ways a task
+    is the caller's (assigned to them; unassigned in their department with their role) each read
+    newest first from its own index, then merged, instead of sorting the whole department's
+    open tasks."""
     mine = select(HumanTask.id, HumanTask.created_at).where(HumanTask.state == "open", HumanTask.assignee_id == user.id)
     branches = [mine.order_by(HumanTask.created_at.desc()).limit(limit)]
     if user.department_id is not None:
@@ -101,5 +102,6 @@ def newest_in_inbox(user: User, limit: int) -> list[HumanTask]:
             .order_by(HumanTask.created_at.desc()).limit(limit))
     newest = union_all(*[b.subquery().select() for b in branches]).subquery()
     ids = select(newest.c.id).order_by(newest.c.created_at.desc()).limit(limit)
-    return list(db.session.scalars(select(HumanTask).where(HumanTask.id.in_(ids))
-                                   .order_by(HumanTask.created_at.desc())))
+    return db.session.execute(select(HumanTask.id, HumanTask.case_id, HumanTask.name, HumanTask.created_at,
+                                     HumanTask.due_date).where(HumanTask.id.in_(ids))
+                              .order_by(HumanTask.created_at.desc())).all()
