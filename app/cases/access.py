@@ -76,15 +76,22 @@ def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
 
 def inbox(user: User):
     """Open tasks the caller may work: candidate by department and role, or assigned."""
-    query = select(HumanTask).where(HumanTask.state == "open")
-    candidate = [HumanTask.assignee_id == user.id]
-    if user.department_id is not None:
-        # unassigned or mine, as one coalesce: PostgreSQL then reads the department's open tasks
-        # from ix_human_tasks_inbox (state, department, role) instead of intersecting bitmaps
-        candidate.append((HumanTask.department_id == user.department_id)
-                         & HumanTask.role.in_(user.roles)
-                         & (func.coalesce(HumanTask.assignee_id, user.id) == user.id))
-    return query.where(or_(*candidate))
+    return select(HumanTask).where(or_(*inbox_branches(user)))
+
+
+def inbox_branches(user: User) -> list:
+    """``inbox(user)`` as disjoint conditions, each read from one index alone: the department's
+    open tasks in the caller's roles, unassigned or theirs (ix_human_tasks_inbox, which covers
+    what the inbox filters and orders by), and tasks assigned to them elsewhere. A query over
+    their UNION ALL reads no table rows to pick a page; one OR of them made PostgreSQL fetch
+    every candidate's row (thousands of heap pages per inbox view)."""
+    mine = (HumanTask.state == "open") & (HumanTask.assignee_id == user.id)
+    if user.department_id is None:
+        return [mine]
+    in_lane = (HumanTask.department_id == user.department_id) & HumanTask.role.in_(user.roles)
+    # unassigned or mine, as one coalesce: one index range with a filter, not two bitmaps
+    return [(HumanTask.state == "open") & in_lane & (func.coalesce(HumanTask.assignee_id, user.id) == user.id),
+            mine & ~in_lane]
 
 
 def newest_in_inbox(user: User, limit: int) -> list:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case as when, func, or_, select
-from sqlalchemy.orm import aliased, lazyload, load_only
+from sqlalchemy import and_, case as when, func, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, lazyload, load_only
 
 from app.cases import access
 from app.engine.clock import local_date
@@ -38,17 +38,23 @@ class InboxRow:
 # What an inbox row shows of its case (InboxRow, app/api/present.py inbox_row, inbox.html): no
 # stored workflow, SLA, lanes or outcome, and not the process definition, whose element table
 # (8 kB of JSON) the driver would otherwise decode once per row.
+# Nor the users' departments (the rows name users, not their departments): fewer joins for
+# PostgreSQL to plan on every inbox view.
 ROW_CASE = (load_only(Case.id, Case.kind, Case.status, Case.resource_code, Case.applicant_id, Case.department_id,
-                      Case.input, Case.created_at), lazyload(Case.definition), lazyload(Case.department))
+                      Case.input, Case.created_at), lazyload(Case.definition), lazyload(Case.department),
+            joinedload(Case.applicant).lazyload(User.department))
+ROW_TASK = (joinedload(HumanTask.assignee).lazyload(User.department),)
 
 
-def _scope(user: User, scope: str | None):
-    """``department``: every open task of the caller's department (colleagues' too)."""
+def _scope(user: User, scope: str | None) -> list:
+    """The tasks in scope as disjoint conditions (see access.inbox_branches): ``department``,
+    every open task of the caller's department (colleagues' too) and theirs elsewhere."""
     if scope == "department" and user.department_id is not None:
-        return select(HumanTask).where(HumanTask.state == "open",
-                                       or_(HumanTask.department_id == user.department_id,
-                                           HumanTask.assignee_id == user.id))
-    return access.inbox(user)
+        here = HumanTask.department_id == user.department_id
+        return [(HumanTask.state == "open") & here,
+                (HumanTask.state == "open") & (HumanTask.assignee_id == user.id)
+                & (HumanTask.department_id.is_(None) | ~here)]
+    return access.inbox_branches(user)
 
 
 def _like(text: str) -> str:
@@ -56,37 +62,45 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _tasks(user: User, today: date, args: dict):
-    """A select of the open tasks in scope that pass the filters (``args`` as GET /tasks takes
-    them), from the tasks alone."""
-    query = _scope(user, args.get("scope"))
+def _tasks(user: User, today: date, args: dict, *columns):
+    """``columns`` of the open tasks in scope that pass the filters (``args`` as GET /tasks
+    takes them), from the tasks alone: one select per scope branch, as a UNION ALL."""
+    filters = _filters(user, today, args)
+    branches = [select(*columns).where(branch, *filters) for branch in _scope(user, args.get("scope"))]
+    return union_all(*branches) if len(branches) > 1 else branches[0]
+
+
+def _filters(user: User, today: date, args: dict) -> list:
+    """The conditions of the filters ``args`` names, on the tasks' own columns."""
+    out = []
     if args.get("assigned") == "me":
-        query = query.where(HumanTask.assignee_id == user.id)
+        out.append(HumanTask.assignee_id == user.id)
     elif args.get("assigned") == "unassigned":
-        query = query.where(HumanTask.assignee_id.is_(None))
+        out.append(HumanTask.assignee_id.is_(None))
     if args.get("kind"):
-        query = query.where(HumanTask.kind == args["kind"])
+        out.append(HumanTask.kind == args["kind"])
     if args.get("request"):
-        query = query.where(HumanTask.case_id == args["request"])
+        out.append(HumanTask.case_id == args["request"])
     if args.get("due_before"):
-        query = query.where(HumanTask.due_date < args["due_before"])
+        out.append(HumanTask.due_date < args["due_before"])
     if args.get("overdue") is not None:
-        query = query.where(_late(HumanTask, today) if args["overdue"] else ~_late(HumanTask, today))
+        out.append(_late(HumanTask, today) if args["overdue"] else ~_late(HumanTask, today))
     if args.get("resource"):
-        query = query.where(HumanTask.resource_code == args["resource"])
+        out.append(HumanTask.resource_code == args["resource"])
     if args.get("q"):
-        # resource code or name, applicant department, purpose: the catalog's matches first (two
-        # small tables), then the tasks' own copies of their case's facts, no case read
-        pattern = _like(args["q"].strip())
-        resources = db.session.scalars(select(Resource.code).where(or_(
-            Resource.code.ilike(pattern, escape="\\"), Resource.name.ilike(pattern, escape="\\")))).all()
-        departments = db.session.scalars(select(Department.id).where(
-            Department.name.ilike(pattern, escape="\\"))).all()
-        query = query.where(or_(HumanTask.resource_code.ilike(pattern, escape="\\"),
-                                HumanTask.resource_code.in_(resources),
-                                HumanTask.applicant_department_id.in_(departments),
-                                HumanTask.purpose.ilike(pattern, escape="\\")))
-    return query
+        out.append(_search(args["q"].strip()))
+    return out
+
+
+def _search(text: str):
+    """Resource code or name, applicant department, purpose: the catalog's matches first (two
+    small tables), then the tasks' own copies of their case's facts, no case read."""
+    pattern = _like(text)
+    resources = db.session.scalars(select(Resource.code).where(or_(
+        Resource.code.ilike(pattern, escape="\\"), Resource.name.ilike(pattern, escape="\\")))).all()
+    departments = db.session.scalars(select(Department.id).where(Department.name.ilike(pattern, escape="\\"))).all()
+    return or_(HumanTask.resource_code.ilike(pattern, escape="\\"), HumanTask.resource_code.in_(resources),
+               HumanTask.applicant_department_id.in_(departments), HumanTask.purpose.ilike(pattern, escape="\\"))
 
 
 def _late(task, today: date):
@@ -103,19 +117,20 @@ def inbox(user: User, today: date, args: dict, offset: int = 0, limit: int | Non
     The page is cut from the tasks alone (``offset``, ``limit``) and only its rows are joined to
     their cases, so a page costs the department's open tasks, not their cases too; ``total``
     (every task that passes the filters) comes from the same pass, as a window count."""
-    page = (_tasks(user, today, args).with_only_columns(HumanTask.id, func.count().over().label("total"))
-            .order_by(*_order(HumanTask, today)).offset(offset).limit(limit).subquery())
+    found = _tasks(user, today, args, HumanTask.id, HumanTask.due_date, HumanTask.created_at).subquery()
+    page = (select(found.c.id, func.count().over().label("total"))
+            .order_by(*_order(found.c, today)).offset(offset).limit(limit).subquery())
     return (select(HumanTask, Case, Resource.name, ApplicantDept.name, page.c.total)
             .join(page, page.c.id == HumanTask.id)
             .join(Case, Case.id == HumanTask.case_id)
             .outerjoin(Resource, Resource.code == Case.resource_code)
             .outerjoin(ApplicantDept, ApplicantDept.id == Case.department_id)
-            .options(*ROW_CASE)
+            .options(*ROW_TASK, *ROW_CASE)
             .order_by(*_order(HumanTask, today)))
 
 
 def inbox_count(user: User, today: date, args: dict):
-    return select(func.count()).select_from(_tasks(user, today, args).with_only_columns(HumanTask.id).subquery())
+    return select(func.count()).select_from(_tasks(user, today, args, HumanTask.id).subquery())
 
 
 def inbox_page(user: User, today: date, args: dict) -> tuple[list[InboxRow], int]:
