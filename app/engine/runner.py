@@ -135,14 +135,15 @@ class Engine:
     def snapshot(workflow: BpmnWorkflow) -> Snapshot:
         snap = Snapshot(outcome=workflow.data.get("outcome"), sla=dict(workflow.data.get("sla", {})),
                         completed=workflow.is_completed())
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            # a multi-instance's child spec is named "<id> [child]"; its bpmn_id is the element's
-            snap.ready_user_tasks.append((str(task.id), task.task_spec.bpmn_id or task.task_spec.name))
-            if isinstance(task.data.get(PARTY_VARIABLE), str):
-                snap.parties[str(task.id)] = task.data[PARTY_VARIABLE]
-        for task in workflow.get_tasks(state=TaskState.WAITING):
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):  # one walk of the tree
             spec = task.task_spec
-            if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+            if task.state == TaskState.READY and spec.manual:
+                # a multi-instance's child spec is named "<id> [child]"; its bpmn_id is the element's
+                snap.ready_user_tasks.append((str(task.id), spec.bpmn_id or spec.name))
+                if isinstance(task.data.get(PARTY_VARIABLE), str):
+                    snap.parties[str(task.id)] = task.data[PARTY_VARIABLE]
+            elif (task.state == TaskState.WAITING and isinstance(spec, CatchingEvent)
+                  and isinstance(spec.event_definition, TimerEventDefinition)):
                 due = task._get_internal_data("event_value")
                 if isinstance(due, str):
                     snap.timers.append((str(task.id), spec.name, TimerEventDefinition.get_datetime(due)))
