@@ -2,7 +2,7 @@
 catalog). One place, so every page names a status or a decision the same way."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 
 KINDS = {"share": _l("共享申请"), "open_data": _l("依申请开放"), "purchase": _l("购买社会数据"),
          "catalog_change": _l("目录变更"), "emergency": _l("临时调整共享属性"),
@@ -101,13 +101,27 @@ DECISIONS = {**CHOICES, "direct": _l("直接获取"), "not_shared": _l("不予�
              "updated": _l("目录已更新")}
 
 
+_TEXTS: dict[tuple[str, int], str] = {}
+
+
+def _text(lazy) -> str:
+    """A label in the page's language, translated once per language: a list page shows a
+    hundred labels, and each translation through flask-babel costs more than the row."""
+    if isinstance(lazy, str):
+        return lazy
+    key = (str(get_locale()), id(lazy))  # the tables' lazy strings live as long as the module
+    if key not in _TEXTS:
+        _TEXTS[key] = str(lazy)
+    return _TEXTS[key]
+
+
 def step(key: str, name: str) -> str:
     """A task's step name: translated when the element is known, else the model's own name."""
     if key in STEPS:
-        return str(STEPS[key])
-    return str(NOTICES[key]) if key in NOTICES else name
+        return _text(STEPS[key])
+    return _text(NOTICES[key]) if key in NOTICES else name
 
 
 def label(table: dict, code) -> str:
     """The label of ``code``, or the code itself when it has none (a new value shows up)."""
-    return str(table.get(code, code)) if code is not None else ""
+    return _text(table.get(code, str(code))) if code is not None else ""
