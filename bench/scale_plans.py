@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 BIG_TABLES = ("cases", "human_tasks", "audit_events")
 
@@ -30,7 +30,7 @@ def statements(approver: str, auditor: str, case_id: str | None = None, day: dat
         return views.inbox(user, on, args, 0, 50)
 
     def capped(query):
-        return select(func.count()).select_from(query.limit(lists.COUNT_CAP + 1).subquery())
+        return query.count_select(lists.COUNT_CAP)
 
     out = [("inbox", inbox()),
            ("inbox count", views.inbox_count(user, on, {})),
@@ -40,12 +40,14 @@ def statements(approver: str, auditor: str, case_id: str | None = None, day: dat
            ("inbox search q", inbox(q="信用")),
            ("inbox scope=department", inbox(scope="department")),
            ("inbox scope=department page 50", views.inbox(user, on, {"scope": "department"}, 2450, 50)),
-           ("requests (department)", lists.requests_query(user).limit(50)),
+           ("requests (department)", lists.requests_query(user).page_select(0, 50)),
            ("requests count (department, capped)", capped(lists.requests_query(user))),
-           ("requests status=pending (department)", lists.requests_query(user, status="pending").limit(50)),
-           ("requests (auditor)", lists.requests_query(reader).limit(50)),
+           ("requests page 50 (department)", lists.requests_query(user).page_select(2450, 50)),
+           ("requests status=pending (department)", lists.requests_query(user, status="pending").page_select(0, 50)),
+           ("requests count status=pending (department, capped)", capped(lists.requests_query(user, status="pending"))),
+           ("requests (auditor)", lists.requests_query(reader).page_select(0, 50)),
            ("requests count (auditor, capped)", capped(lists.requests_query(reader))),
-           ("requests status=refused (auditor)", lists.requests_query(reader, status="refused").limit(50))]
+           ("requests status=refused (auditor)", lists.requests_query(reader, status="refused").page_select(0, 50))]
     out += [(f"dashboard: {label}", stmt) for label, stmt in sla_stats.statements(on)]
     if case_id is not None:
         out += [("case history", select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)),

@@ -36,3 +36,21 @@ def test_list_answers_are_what_their_schemas_would_send(api):
     linked = [c for c in api.ok("GET", "/requests", "auditor")["items"] if c["linked"]]
     assert len(linked) == 2  # the refusal and its coordination, each naming the other
     assert any(t for t in api.ok("GET", "/tasks", "dsj_li")["items"])
+
+
+def test_a_case_readable_in_several_ways_is_listed_once(api):
+    """scjg_liu's department files and provides SCJG-XY-002: the case is theirs to read in three
+    ways (app/cases/lists.py merges them), and shows once, counted once, on every page size."""
+    own = api.share("scjg_liu", "SCJG-XY-002", "本局核验")
+    api.set_clock(at(2026, 3, 2, 10))  # filed later: listed first
+    other = api.share("zrzy_sun", "SCJG-XY-002", "核验")
+    listed = api.ok("GET", "/requests", "scjg_liu")
+    assert [c["id"] for c in listed["items"]] == [other["id"], own["id"]]
+    assert listed["total"] == 2 and listed["total_exact"] is True
+    first = api.ok("GET", "/requests?per_page=1", "scjg_liu")
+    second = api.ok("GET", "/requests?per_page=1&page=2", "scjg_liu")
+    assert [c["id"] for c in first["items"] + second["items"]] == [other["id"], own["id"]]
+    assert first["total"] == second["total"] == 2
+    assert api.ok("GET", "/requests?per_page=1&page=3", "scjg_liu")["items"] == []
+    assert [c["id"] for c in api.ok("GET", "/requests?status=pending", "scjg_liu")["items"]] == [other["id"],
+                                                                                                  own["id"]]

@@ -1,7 +1,7 @@
 """Who may see and work what: role plus department, checked for every case and task."""
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select, union_all
+from sqlalchemy import func, or_, select, union_all
 
 from app.cases.lanes import APPLICANT_LANES
 from app.errors import AppError, forbidden, not_found
@@ -13,18 +13,24 @@ READ_ALL = ("admin", "auditor")
 
 def visible_cases(user: User):
     """A select of the cases ``user`` may read."""
-    query = select(Case)
+    ways = visibility(user)
+    return select(Case) if ways is None else select(Case).where(or_(*ways))
+
+
+def visibility(user: User) -> list | None:
+    """The ways a case is ``user``'s to read, as conditions (any of them; None: every case),
+    each of which an index serves: they filed it, their department filed or provides it, or
+    their department has a task in it. For the last, the case's own two departments are tested
+    by their columns, so only tasks of other departments are looked up (a small set)."""
     if user.has_role(*READ_ALL):
-        return query
-    clauses = [Case.applicant_id == user.id]
+        return None
+    ways = [Case.applicant_id == user.id]
     if user.department_id is not None:
         dept = user.department_id
-        # a task in the department: the case's own two departments are tested by their columns,
-        # so only tasks of other departments are looked up (a small set, not every task)
-        clauses += [Case.department_id == dept, Case.provider_department_id == dept,
-                    exists().where(HumanTask.case_id == Case.id, HumanTask.department_id == dept,
-                                   HumanTask.other_department)]
-    return query.where(or_(*clauses))
+        ways += [Case.department_id == dept, Case.provider_department_id == dept,
+                 Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id == dept,
+                                                             HumanTask.other_department))]
+    return ways
 
 
 def case_for_reading(user: User, case_id: str) -> Case:

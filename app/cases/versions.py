@@ -22,14 +22,14 @@ def waiting_at(definition_id: int) -> dict[str, int]:
     return dict(rows.all())
 
 
-def of_version(query, key: str | None = None, number: int | None = None):
-    """``query`` (a select of cases) narrowed to process ``key`` and/or its version ``number``;
-    the case lists of the API and of the pages both filter with it."""
+def of_version(key: str | None = None, number: int | None = None):
+    """The condition on cases of process ``key`` and/or its version ``number`` (None: no
+    condition); the case lists of the API and of the pages both filter with it."""
     if key is None and number is None:
-        return query
-    query = query.join(ProcessDefinition, ProcessDefinition.id == Case.process_definition_id)
+        return None
+    definitions = select(ProcessDefinition.id)
     if key is not None:
-        query = query.where(ProcessDefinition.key == key)
+        definitions = definitions.where(ProcessDefinition.key == key)
     if number is not None:
-        query = query.where(ProcessDefinition.version == number)
-    return query
+        definitions = definitions.where(ProcessDefinition.version == number)
+    return Case.process_definition_id.in_(definitions.scalar_subquery())
