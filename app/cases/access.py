@@ -102,18 +102,11 @@ def inbox_branches(user: User) -> list:
 
 def newest_in_inbox(user: User, limit: int) -> list:
     """The ``limit`` newest tasks of ``inbox(user)`` (the notifications on every page), as rows
-    of what a notification names (id, case_id, name, created_at, due_date): the two ways a task
-    is the caller's (assigned to them; unassigned in their department with their role) each read
-    newest first from its own index, then merged, instead of sorting the whole department's
-    open tasks."""
-    mine = select(HumanTask.id, HumanTask.created_at).where(HumanTask.state == "open", HumanTask.assignee_id == user.id)
-    branches = [mine.order_by(HumanTask.created_at.desc()).limit(limit)]
-    if user.department_id is not None:
-        branches.append(select(HumanTask.id, HumanTask.created_at).where(
-            HumanTask.state == "open", HumanTask.department_id == user.department_id,
-            HumanTask.role.in_(user.roles), HumanTask.assignee_id.is_(None))
-            .order_by(HumanTask.created_at.desc()).limit(limit))
-    newest = union_all(*[b.subquery().select() for b in branches]).subquery()
+    of what a notification names (id, case_id, name, created_at, due_date): the newest of each
+    branch from its own index, merged, instead of every candidate's row sorted."""
+    newest = union_all(*[select(HumanTask.id, HumanTask.created_at).where(branch)
+                         .order_by(HumanTask.created_at.desc()).limit(limit).subquery().select()
+                         for branch in inbox_branches(user)]).subquery()
     ids = select(newest.c.id).order_by(newest.c.created_at.desc()).limit(limit)
     return db.session.execute(select(HumanTask.id, HumanTask.case_id, HumanTask.name, HumanTask.created_at,
                                      HumanTask.due_date).where(HumanTask.id.in_(ids))
