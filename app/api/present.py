@@ -60,21 +60,26 @@ def sla(clock_value: dict, today: date) -> dict:
 
 
 def task(t: HumanTask, with_form: bool = False) -> dict:
-    today = _today()
-    out = {"id": t.id, "task_key": t.task_key, "name": t.name, "request_id": t.case_id, "kind": t.kind,
-           "state": t.state, "department": t.department.code if t.department else None, "role": t.role,
-           "assignee": t.assignee.username if t.assignee else None, "created_at": iso(t.created_at),
-           "due_date": iso(t.due_date),
-           "overdue": bool(t.state == "open" and t.due_date and today > t.due_date)}
+    out = _task(t.id, t.task_key, t.name, t.case_id, t.kind, t.state, t.department.code if t.department else None,
+                t.role, t.assignee.username if t.assignee else None, t.created_at, t.due_date, _today())
     if with_form:
         out["form"] = form_for(form_key(db.session.get(Case, t.case_id).definition.elements, t.task_key))
     return out
 
 
-def inbox_row(row) -> dict:
-    """An inbox item: the task and what tells it apart (resource, applicant, channel, arrival)."""
-    return {**task(row.task), "resource_name": row.resource_name,
-            "applicant_department_name": row.applicant_department_name,
+def _task(id_, task_key, name, case_id, kind, state, department, role, assignee, created_at, due_date,
+          today: date) -> dict:
+    return {"id": id_, "task_key": task_key, "name": name, "request_id": case_id, "kind": kind, "state": state,
+            "department": department, "role": role, "assignee": assignee, "created_at": iso(created_at),
+            "due_date": iso(due_date), "overdue": bool(state == "open" and due_date and today > due_date)}
+
+
+def inbox_row(row, today: date) -> dict:
+    """An inbox item (app/cases/views.py InboxRow): the task and what tells it apart (resource,
+    applicant, channel, arrival)."""
+    return {**_task(row.id, row.task_key, row.name, row.case_id, row.kind, row.state, row.department, row.role,
+                    row.assignee, row.created_at, row.due_date, today),
+            "resource_name": row.resource_name, "applicant_department_name": row.applicant_department_name,
             "green_channel": row.green_channel, "received_on": row.received_on.isoformat()}
 
 

@@ -20,8 +20,9 @@ blp = Blueprint("tasks", __name__, description="待办任务 Tasks")
 def inbox(args):
     """Tasks the caller may work (``scope=department``: the department's open tasks, colleagues'
     too), searched and filtered; overdue first, then by due date (none last), then by arrival."""
-    rows, total = views.inbox_page(auth.current_user(), local_date(clock().now(), timezone()), args)
-    return present.listed({"items": [present.inbox_row(r) for r in rows], "total": total})
+    today = local_date(clock().now(), timezone())
+    rows, total = views.inbox_page(auth.current_user(), today, args)
+    return present.listed({"items": [present.inbox_row(r, today) for r in rows], "total": total})
 
 
 @blp.get("/tasks/<task_id>")

@@ -38,7 +38,7 @@ def inbox():
     args = load(InboxFilter(), {"per_page": str(PER_PAGE), **args})
     on = today()
     found, total = views.inbox_page(user, on, args)
-    rows = [(row, due(row.task.due_date, on)) for row in found]
+    rows = [(row, due(row.due_date, on)) for row in found]
     pages = max(1, -(-total // args["per_page"]))
     resources = db.session.execute(select(Resource.code, Resource.name).order_by(Resource.code)).all()
     return render_template("inbox.html", rows=rows, show=show, args=args, total=total, pages=pages,
