@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, union
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from app.cases import access, versions
 from app.extensions import db
@@ -25,8 +25,10 @@ COUNT_CAP = 1_000
 
 # A list never shows the stored workflow, nor the definition's element table (8 kB of JSON the
 # driver would otherwise decode once per row): only the definition's key and version.
+# Nor the applicant's department (a list names the applicant and the case's own department).
 LIST_CASE = (defer(Case.workflow_state),
-             joinedload(Case.definition).load_only(ProcessDefinition.key, ProcessDefinition.version))
+             joinedload(Case.definition).load_only(ProcessDefinition.key, ProcessDefinition.version),
+             joinedload(Case.applicant).lazyload(User.department))
 NEWEST = (Case.created_at.desc(), Case.id.desc())
 
 
@@ -93,8 +95,8 @@ def open_tasks_of(cases: list) -> dict[str, list[HumanTask]]:
     """case id -> its open tasks, oldest first: one query for a whole page of cases."""
     out: dict[str, list[HumanTask]] = {c.id: [] for c in cases}
     if out:
-        for task in db.session.scalars(select(HumanTask).where(HumanTask.case_id.in_(list(out)),
-                                                               HumanTask.state == "open")
+        for task in db.session.scalars(select(HumanTask).options(lazyload(HumanTask.assignee))  # not listed
+                                       .where(HumanTask.case_id.in_(list(out)), HumanTask.state == "open")
                                        .order_by(HumanTask.created_at, HumanTask.id)):
             out[task.case_id].append(task)
     return out
