@@ -58,6 +58,20 @@ GOAL = 0.25
 
 # --- database ------------------------------------------------------------------------------
 
+def machine_speed() -> str:
+    """How fast this machine runs Python right now: a fixed loop's best of three, in seconds.
+    On a shared host it varies by half from minute to minute (0.12 s quiet, 0.23 s busy, on the
+    machine of bench/README.md), so every bench prints it before and after its figures."""
+    best = min(_timed_loop() for _ in range(3))
+    return f"machine: a fixed Python loop took {best:.3f} s (bench/README.md: 0.12 quiet, 0.2+ busy)"
+
+
+def _timed_loop() -> float:
+    t0 = time.perf_counter()
+    sum(i * i for i in range(3 * 10 ** 6))
+    return time.perf_counter() - t0
+
+
 def _normalise_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -441,6 +455,7 @@ def main() -> None:
     url = _normalise_url(args.database_url)
     raw_n = args.raw_n or 5 * args.n
 
+    print(machine_speed(), flush=True)
     print("preparing database (drop/create, migrate, deploy bpmn/, demo data) ...", flush=True)
     t0 = time.perf_counter()
     version = prepare_database(url)
@@ -464,6 +479,7 @@ def main() -> None:
           f"{raw['elapsed'] / raw_n * 1000:7.2f} ms/lifecycle")
     verdict = "meets" if ratio >= GOAL else "BELOW"
     print(f"ratio service/raw: {ratio:.3f}  ({verdict} the goal of {GOAL})")
+    print(machine_speed())
     print("service = 4 HTTP requests over one keep-alive connection (file, inbox, claim, complete): auth,"
           " JSON, PostgreSQL transactions with row locks, workflow state load/dump, restricted scripts,"
           " working-day SLA calendar, projections, hash-chained audit;")

@@ -231,6 +231,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
     lifecycle = _module("lifecycle")
+    print(lifecycle.machine_speed(), flush=True)
     url = lifecycle._normalise_url(args.database_url)
     if args.reuse:
         lifecycle.flask_cli(lifecycle.service_env(url), "db", "upgrade")
@@ -256,6 +257,7 @@ def main() -> None:
         lifecycle.stop_server(server)
     ok = report(results)
     print("all goals met" if ok else "GOALS MISSED")
+    print(lifecycle.machine_speed())
     if not ok:
         raise SystemExit(1)
 

@@ -215,6 +215,7 @@ def main() -> None:
         worker(url, args.worker)
         return
 
+    print(lifecycle.machine_speed(), flush=True)
     t0 = time.perf_counter()
     version = lifecycle.prepare_database(url)
     seed(url, args.n)
@@ -234,6 +235,7 @@ def main() -> None:
     ok = (fired == args.n and verdict["duplicates"] == 0 and verdict["jobs_fired"] == args.n
           and verdict["job_states"] == {"done": args.n} and verdict["coordination_tasks"] == args.n)
     print("OK" if ok else "FAILED")
+    print(lifecycle.machine_speed())
     if not ok:
         raise SystemExit(1)
 
