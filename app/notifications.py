@@ -31,7 +31,14 @@ def for_user(user: User, today: date, calendar, unread_only: bool = False) -> li
 
 
 def unread_count(user: User, today: date, calendar) -> int:
-    return sum(not n["read"] for n in _collect(user, today, calendar))
+    """What the header's badge shows on every page: the unread among the notifications
+    ``for_user`` lists, counted from their ids and times alone (no event data, no wording)."""
+    soon = due_soon_until(today, calendar)
+    tasks = [key for task in newest_in_inbox(user, LIMIT) for key in _task_keys(task, today, soon)]
+    keys = _my_request_keys(user) + tasks + _handed_keys(user)  # in _collect's order
+    newest = sorted(keys, key=lambda k: k[0], reverse=True)[:LIMIT]
+    read = read_ids(user)
+    return sum(key not in read for _at, key in newest)
 
 
 def _collect(user: User, today: date, calendar) -> list[dict]:
@@ -75,12 +82,19 @@ def new_task_item(task: HumanTask) -> dict:
                  due_date=task.due_date.isoformat() if task.due_date else None)
 
 
+def _handed_events(user: User, *columns):
+    """Tasks colleagues handed over to the caller (转办), newest first."""
+    return (select(*columns).where(AuditEvent.type == "task_reassigned", AuditEvent.data["to"].as_string() == user.username)
+            .order_by(AuditEvent.seq.desc()).limit(LIMIT))
+
+
 def _handed_to_me(user: User) -> list[dict]:
-    """Tasks colleagues handed over to the caller (转办)."""
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.type == "task_reassigned",
-                                                       AuditEvent.data["to"].as_string() == user.username)
-                              .order_by(AuditEvent.seq.desc()).limit(LIMIT))
-    return [from_reassigned(e) for e in rows]
+    return [from_reassigned(e) for e in db.session.scalars(_handed_events(user, AuditEvent))]
+
+
+def _handed_keys(user: User) -> list[tuple[str, str]]:
+    return [(at.isoformat(), _id("task_reassigned", seq))
+            for seq, at in db.session.execute(_handed_events(user, AuditEvent.seq, AuditEvent.at))]
 
 
 def from_reassigned(event: AuditEvent) -> dict:
@@ -88,22 +102,38 @@ def from_reassigned(event: AuditEvent) -> dict:
                  task=event.data.get("task"), by=event.actor, reason=event.data.get("reason"))
 
 
+def _my_request_events(user: User, *columns):
+    """Decisions on and notices about the caller's own requests, newest first."""
+    return (select(*columns).join(Case, Case.id == AuditEvent.case_id)
+            .where(Case.applicant_id == user.id, AuditEvent.type.in_(("case_decided", "applicant_notified")))
+            .order_by(AuditEvent.seq.desc()).limit(LIMIT))
+
+
 def _about_my_requests(user: User) -> list[dict]:
-    rows = db.session.execute(
-        select(AuditEvent).join(Case, Case.id == AuditEvent.case_id)
-        .where(Case.applicant_id == user.id, AuditEvent.type.in_(("case_decided", "applicant_notified")))
-        .order_by(AuditEvent.seq.desc()).limit(LIMIT)).scalars()
-    return [from_event(e) for e in rows]
+    return [from_event(e) for e in db.session.scalars(_my_request_events(user, AuditEvent))]
+
+
+def _my_request_keys(user: User) -> list[tuple[str, str]]:
+    columns = (AuditEvent.seq, AuditEvent.at, AuditEvent.type, AuditEvent.element,
+               AuditEvent.data["kind"].as_string())
+    return [(at.isoformat(), _id(_event_kind(type_, element, kind), seq))
+            for seq, at, type_, element, kind in db.session.execute(_my_request_events(user, *columns))]
+
+
+def _event_kind(type_: str, element: str | None, kind: str | None) -> str:
+    """A decision, or the notice's own kind (its element when it names none)."""
+    return "decision" if type_ == "case_decided" else (kind if kind is not None else element)
 
 
 def from_event(event: AuditEvent) -> dict:
-    if event.type == "case_decided":
+    kind = _event_kind(event.type, event.element, event.data.get("kind"))
+    if kind == "decision":
         status = event.data.get("status")
         zh, en = STATUS_LABELS.get(status, (status, status))
-        return _item("decision", event.case_id, event.at, event.seq, status=zh, status_en=en,
+        return _item(kind, event.case_id, event.at, event.seq, status=zh, status_en=en,
                      **(event.data.get("outcome") or {}))
     params = {k: v for k, v in event.data.items() if k != "kind"}
-    return _item(event.data.get("kind", event.element), event.case_id, event.at, event.seq, **params)
+    return _item(kind, event.case_id, event.at, event.seq, **params)
 
 
 def _about_my_tasks(user: User, today: date, calendar) -> list[dict]:
@@ -111,9 +141,21 @@ def _about_my_tasks(user: User, today: date, calendar) -> list[dict]:
     items = []
     for task in newest_in_inbox(user, LIMIT):
         items.append(new_task_item(task))
-        if task.due_date and today <= task.due_date <= soon:
+        if _due_soon(task, today, soon):
             items.append(deadline_item(task))
     return items
+
+
+def _task_keys(task, today: date, soon: date) -> list[tuple[str, str]]:
+    at = task.created_at.isoformat()
+    keys = [(at, _id("new_task", task.id))]
+    if _due_soon(task, today, soon):
+        keys.append((at, _id("deadline_near", f"{task.id}:due")))
+    return keys
+
+
+def _due_soon(task, today: date, soon: date) -> bool:
+    return bool(task.due_date and today <= task.due_date <= soon)
 
 
 def due_soon_until(today: date, calendar) -> date:
@@ -129,4 +171,9 @@ def deadline_item(task: HumanTask) -> dict:
 def _item(kind: str, case_id: str, at, ref, **data) -> dict:
     """A notification without its message: the badge on every page only counts them, and mail
     words its own (app/mail.py); ``for_user`` adds the message to those it returns."""
-    return {"id": f"{kind}:{ref}", "kind": kind, "request_id": case_id, "at": at.isoformat(), "data": data}
+    return {"id": _id(kind, ref), "kind": kind, "request_id": case_id, "at": at.isoformat(), "data": data}
+
+
+def _id(kind: str, ref) -> str:
+    """A notification's id, which its read mark keeps."""
+    return f"{kind}:{ref}"

@@ -49,3 +49,42 @@ def test_the_header_counts_unread_notifications_and_the_page_marks_them_read(dem
     assert wang.post("/notifications/read", {}).status_code == 302
     assert "data-unread" not in wang.text("/inbox")
     assert 'data-read="false"' not in wang.text("/notifications")
+
+
+def test_the_badge_counts_what_the_list_shows_unread(api):
+    """The badge counts from ids and times alone (app/notifications.py ``unread_count``): it must
+    agree with the unread notifications listed, for every kind of notification and reader,
+    past LIMIT too (the newest 200 only)."""
+    from app import notifications
+    from app.extensions import db
+    from app.models import User
+    from app.services import calendar
+    from app.web.deadlines import today
+
+    def both(username):
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        listed = notifications.for_user(user, today(), calendar(), unread_only=True)
+        return notifications.unread_count(user, today(), calendar()), len(listed)
+
+    granted = api.share("zrzy_sun", "GA-HJ-001", "批准")
+    api.complete(granted["id"], "provider_review", "ga_wang", {"decision": "approve"})
+    refused = api.share("zrzy_sun", "GA-HJ-001", "拒绝")
+    api.complete(refused["id"], "provider_review", "ga_wang", {"decision": "refuse", "reason": "不符合共享条件"})
+    handed = api.task_of(api.share("zrzy_sun", "GA-HJ-001", "转办"), "provider_review")
+    api.ok("POST", f"/tasks/{handed['id']}/reassign", "ga_wang", json={"to": "ga_chen", "reason": "出差"})
+    for n in range(3):
+        api.share("kl_mz_wu", "GA-HJ-001", f"核查{n}")
+    api.set_clock(at(2026, 3, 13, 9))  # the reviews filed on 2 March fall due within a working day
+    mine = api.ok("GET", "/notifications", "ga_chen")["items"]
+    api.ok("POST", "/notifications/read", "ga_chen", json={"ids": [mine[0]["id"]]})
+    for username in ("zrzy_sun", "ga_wang", "ga_chen", "kl_mz_wu", "dsj_li"):
+        assert both(username)[0] == both(username)[1], username
+    assert both("ga_chen")[0] == len(mine) - 1
+    kinds = {n["kind"] for u in ("zrzy_sun", "ga_chen") for n in api.ok("GET", "/notifications", u)["items"]}
+    assert {"decision", "new_task", "deadline_near", "task_reassigned"} <= kinds
+
+    notifications.LIMIT, saved = 3, notifications.LIMIT  # past the limit: the newest only
+    try:
+        assert both("ga_wang") == (3, 3) and both("ga_chen")[0] == both("ga_chen")[1]
+    finally:
+        notifications.LIMIT = saved
