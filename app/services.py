@@ -1,7 +1,11 @@
 """Per-application services (clock, engine, calendar), reached through ``current_app``."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app
+
+from app.engine.clock import local_date
 
 
 def clock():
@@ -19,6 +23,11 @@ def calendar():
 
 def timezone() -> str:
     return current_app.config["DSF_TIMEZONE"]
+
+
+def today() -> date:
+    """Today in the service time zone, on the service clock."""
+    return local_date(clock().now(), timezone())
 
 
 def city_region() -> str:

@@ -53,6 +53,14 @@ class Api:
     def run_timers(self) -> int:
         return self.ok("POST", "/testing/run-due-timers")["fired"]
 
+    def fires_only_after(self, last_moment: datetime, first_moment: datetime, fired: int = 1) -> None:
+        """No timer fires up to ``last_moment`` (the end of a due day), ``fired`` fire at
+        ``first_moment`` (just after it)."""
+        self.set_clock(last_moment)
+        assert self.run_timers() == 0
+        self.set_clock(first_moment)
+        assert self.run_timers() == fired
+
     def share(self, user: str, resource: str, purpose: str = "履行法定职责") -> dict:
         return self.ok("POST", "/share-requests", user, 201, json={"resource": resource, "purpose": purpose})
 

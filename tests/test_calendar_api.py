@@ -158,10 +158,7 @@ def test_a_request_filed_before_national_day_escalates_only_after_its_due_date(a
     api.set_clock(at(2026, 9, 28, 10))
     case = api.share("zrzy_sun", "GA-HJ-001")
     assert _review_clock(case)["due_date"] == "2026-10-16"
-    api.set_clock(at(2026, 10, 16, 23, 59, 59))
-    assert api.run_timers() == 0
-    api.set_clock(at(2026, 10, 17, 0, 0, 1))
-    assert api.run_timers() == 1
+    api.fires_only_after(at(2026, 10, 16, 23, 59, 59), at(2026, 10, 17, 0, 0, 1))
 
 
 def test_late_only_after_the_due_date_ends_in_shanghai_although_the_server_clock_is_utc(api):
@@ -206,10 +203,8 @@ def test_a_provisional_deadline_moves_when_the_year_is_loaded(api):
     data = recomputed[0]["data"]
     assert (data["old_due_date"], data["new_due_date"]) == ("2027-01-04", "2027-01-05")
 
-    api.set_clock(at(2027, 1, 5, 23, 59, 59))
-    assert api.run_timers() == 0  # the old deadline (end of 01-04) no longer fires
-    api.set_clock(at(2027, 1, 6, 0, 0, 1))
-    assert api.run_timers() == 1
+    # the old deadline (end of 01-04) no longer fires; the new one (end of 01-05) does
+    api.fires_only_after(at(2027, 1, 5, 23, 59, 59), at(2027, 1, 6, 0, 0, 1))
 
 
 def test_loading_a_year_leaves_settled_deadlines_alone(api):

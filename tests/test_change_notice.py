@@ -91,10 +91,7 @@ def test_holders_acknowledge_and_the_grants_are_suspended_on_the_effective_day(a
     assert sla(after, "acknowledgement")["state"] == "met" and after["open_tasks"] == []
     assert after["status"] == "pending" and _grant_states(api) == {"DY-ZRZY": "active", "KL-MZ": "active"}
 
-    api.set_clock(at(2026, 10, 14, 23, 59))
-    assert api.run_timers() == 0
-    api.set_clock(at(2026, 10, 15, 0, 0, 1))
-    assert api.run_timers() == 1
+    api.fires_only_after(at(2026, 10, 14, 23, 59), at(2026, 10, 15, 0, 0, 1))
     done = _case(api, case["id"])
     assert done["status"] == "completed" and done["outcome"]["decision"] == "suspend"
     assert _grant_states(api) == {"DY-ZRZY": "suspended", "KL-MZ": "suspended"}
@@ -111,10 +108,8 @@ def test_acknowledgement_timeout_escalates_and_the_change_carries_grants_over_on
     case = _notice(api, kind="upgrade", grants="carry_over", effective_on="2026-10-16")
     api.complete(case["id"], "acknowledge_change", "zrzy_sun", {"acknowledged": True})
     api.ok("POST", f"/grants/{revoked}/revoke", "scjg_liu", json={"reason": "使用单位职能调整"})
-    api.set_clock(at(2026, 10, 9, 23, 59))
-    assert api.run_timers() == 0
-    api.set_clock(at(2026, 10, 10, 0, 0, 1))  # the make-up Saturday: the day after the due date
-    assert api.run_timers() == 1
+    # the make-up Saturday: the day after the due date
+    api.fires_only_after(at(2026, 10, 9, 23, 59), at(2026, 10, 10, 0, 0, 1))
     late = _case(api, case["id"])
     assert late["status"] == "pending" and late["outcome"] is None
     assert sla(late, "acknowledgement")["state"] == "breached"

@@ -54,10 +54,7 @@ def test_objector_asks_the_authority_to_coordinate_with_reasons(api):
 
 def test_verification_timeout_escalates_and_decides_nothing(api):
     case = _object(api)
-    api.set_clock(at(2026, 10, 10, 23, 59))
-    assert api.run_timers() == 0
-    api.set_clock(at(2026, 10, 11, 0, 0, 1))
-    assert api.run_timers() == 1
+    api.fires_only_after(at(2026, 10, 10, 23, 59), at(2026, 10, 11, 0, 0, 1))
     late = _case(api, case["id"])
     assert late["status"] == "pending" and late["outcome"] is None
     assert sla(late, "verification")["state"] == "breached"

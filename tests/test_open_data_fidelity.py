@@ -36,10 +36,7 @@ def test_online_receipt_overdue_escalates_and_cannot_push_the_start(api):
     api.set_clock(at(2026, 9, 30, 16))  # National Day 10-01..10-07 off
     case = api.ok("POST", "/open-data-requests", "citizen_he", 201, json=APPLY)
     assert api.task_of(case, "confirm_receipt")["due_date"] == "2026-10-08"  # 1 WD, a local choice
-    api.set_clock(at(2026, 10, 8, 23, 0))
-    assert api.run_timers() == 0
-    api.set_clock(at(2026, 10, 9, 0, 0, 1))
-    assert api.run_timers() == 1
+    api.fires_only_after(at(2026, 10, 8, 23, 0), at(2026, 10, 9, 0, 0, 1))
     late = _case(api, case["id"])
     assert sla(late, "receipt")["state"] == "breached" and late["status"] == "pending"
     assert {t["task_key"]: t["department"] for t in late["open_tasks"]} == {

@@ -4,8 +4,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from app import auth, notifications
 from app.api.schemas import page_of
-from app.engine.clock import local_date
-from app.services import calendar, clock, timezone
+from app.services import calendar, today
 
 blp = Blueprint("notifications", __name__, description="通知 Notifications")
 
@@ -52,10 +51,6 @@ class ReadOut(Schema):
     unread = fields.Integer()
 
 
-def _today():
-    return local_date(clock().now(), timezone())
-
-
 @blp.get("/notifications")
 @auth.require()
 @blp.arguments(NotificationFilter, location="query")
@@ -63,7 +58,7 @@ def _today():
 def list_notifications(args):
     """Decisions, supplement requests, returns and extensions on your requests; new, handed-over
     and nearly due tasks in your inbox. Newest first; ``unread=true``: only those not yet read."""
-    items = notifications.for_user(auth.current_user(), _today(), calendar(), unread_only=args["unread"])
+    items = notifications.for_user(auth.current_user(), today(), calendar(), unread_only=args["unread"])
     return {"items": items, "total": len(items)}
 
 
@@ -74,5 +69,5 @@ def list_notifications(args):
 def mark_read(body):
     """Mark notifications read: ``{"ids": [...]}`` or ``{"ids": "all"}``."""
     user = auth.current_user()
-    marked = notifications.mark_read(user, body["ids"], _today(), calendar())
-    return {"marked": marked, "unread": notifications.unread_count(user, _today(), calendar())}
+    marked = notifications.mark_read(user, body["ids"], today(), calendar())
+    return {"marked": marked, "unread": notifications.unread_count(user, today(), calendar())}

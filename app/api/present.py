@@ -10,8 +10,7 @@ from app.cases import lists
 from app.cases.forms import form_for, form_key
 from app.extensions import db
 from app.models import Case, HumanTask, Resource, User
-from app.services import clock, timezone
-from app.engine.clock import local_date
+from app.services import today
 
 
 def listed(payload: dict) -> Response:
@@ -20,10 +19,6 @@ def listed(payload: dict) -> Response:
     response schema (a fifth of such a request's time). The schema still documents the answer;
     tests/test_api_shapes.py holds these shapes to it."""
     return jsonify(payload)
-
-
-def _today() -> date:
-    return local_date(clock().now(), timezone())
 
 
 def iso(value) -> str | None:
@@ -44,7 +39,7 @@ def resource(r: Resource) -> dict:
             "share_conditions": r.share_conditions, "legal_basis": r.legal_basis,
             "open_type": r.open_type, "security_level": r.security_level,
             "update_cycle": r.update_cycle, "on_platform": r.on_platform, "emergency": emergency,
-            "effective_share_type": r.effective_share_type(_today())}
+            "effective_share_type": r.effective_share_type(today())}
 
 
 def resource_version(v) -> dict:
@@ -61,7 +56,7 @@ def sla(clock_value: dict, today: date) -> dict:
 
 def task(t: HumanTask, with_form: bool = False) -> dict:
     out = _task(t.id, t.task_key, t.name, t.case_id, t.kind, t.state, t.department.code if t.department else None,
-                t.role, t.assignee.username if t.assignee else None, t.created_at, t.due_date, _today())
+                t.role, t.assignee.username if t.assignee else None, t.created_at, t.due_date, today())
     if with_form:
         out["form"] = form_for(form_key(db.session.get(Case, t.case_id).definition.elements, t.task_key))
     return out
@@ -83,11 +78,12 @@ def inbox_row(row, today: date) -> dict:
             "green_channel": row.green_channel, "received_on": row.received_on.isoformat()}
 
 
-def case(c: Case, open_tasks: list[HumanTask] | None = None, linked_cases: list[Case] | None = None) -> dict:
+def case(c: Case, open_tasks: list[HumanTask] | None = None, linked_cases: list[Case] | None = None,
+         on: date | None = None) -> dict:
     """``open_tasks``: the case's open tasks when the caller loaded them already (a list);
     else those the command that changed the case projected, else read. ``linked_cases``: its
-    linked cases when the caller loaded them (a list page)."""
-    today = _today()
+    linked cases when the caller loaded them, ``on`` the day a list page judges clocks by."""
+    on = on or today()
     if open_tasks is None and c.projected_open_tasks is not None:
         open_tasks = sorted(c.projected_open_tasks, key=lambda t: t.created_at)
     if open_tasks is None:
@@ -104,7 +100,7 @@ def case(c: Case, open_tasks: list[HumanTask] | None = None, linked_cases: list[
         "open_tasks": [{"id": t.id, "task_key": t.task_key, "name": t.name,
                         "department": t.department.code if t.department else None,
                         "due_date": iso(t.due_date)} for t in open_tasks],
-        "sla": [sla(s, today) for s in c.sla or []],
+        "sla": [sla(s, on) for s in c.sla or []],
         "linked": [{"id": k.id, "kind": k.kind, "status": k.status}
                    for k in (lists.linked_of([c])[c.id] if linked_cases is None else linked_cases)],
     }

@@ -8,6 +8,7 @@ from app.api.schemas import (OpenDataRequestIn, PurchaseRequestIn, RequestList, 
 from app.api.schemas_admin import CancelIn, CaseFilter
 from app.cases import access, lists, open_data, purchase, requests, share
 from app.errors import forbidden
+from app.services import today
 
 blp = Blueprint("requests", __name__, description="申请事项 Requests")
 
@@ -52,8 +53,8 @@ def list_requests(args):
     query = lists.requests_query(auth.current_user(), args.get("kind"), args.get("status"), args.get("process"),
                                  args.get("version"))
     found = lists.page(query, args["page"], args["per_page"])
-    tasks, linked = lists.open_tasks_of(found.items), lists.linked_of(found.items)
-    return present.listed({"items": [present.case(c, tasks[c.id], linked[c.id]) for c in found.items],
+    tasks, linked, on = lists.open_tasks_of(found.items), lists.linked_of(found.items), today()
+    return present.listed({"items": [present.case(c, tasks[c.id], linked[c.id], on) for c in found.items],
                            "total": found.total, "total_exact": found.exact})
 
 

@@ -7,8 +7,7 @@ from app.api.common import json_object
 from app.api.schemas import RequestOut, TaskOut
 from app.api.schemas_daily import InboxFilter, InboxList, ReasonIn, ReassignIn
 from app.cases import access, handover, tasks, views
-from app.engine.clock import local_date
-from app.services import clock, timezone
+from app.services import today
 
 blp = Blueprint("tasks", __name__, description="待办任务 Tasks")
 
@@ -20,9 +19,9 @@ blp = Blueprint("tasks", __name__, description="待办任务 Tasks")
 def inbox(args):
     """Tasks the caller may work (``scope=department``: the department's open tasks, colleagues'
     too), searched and filtered; overdue first, then by due date (none last), then by arrival."""
-    today = local_date(clock().now(), timezone())
-    rows, total = views.inbox_page(auth.current_user(), today, args)
-    return present.listed({"items": [present.inbox_row(r, today) for r in rows], "total": total})
+    on = today()
+    rows, total = views.inbox_page(auth.current_user(), on, args)
+    return present.listed({"items": [present.inbox_row(r, on) for r in rows], "total": total})
 
 
 @blp.get("/tasks/<task_id>")

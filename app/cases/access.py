@@ -80,17 +80,13 @@ def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
         raise AppError("own_case", 403, {"task": task.id, "request": case.id})
 
 
-def inbox(user: User):
-    """Open tasks the caller may work: candidate by department and role, or assigned."""
-    return select(HumanTask).where(or_(*inbox_branches(user)))
-
-
 def inbox_branches(user: User) -> list:
-    """``inbox(user)`` as disjoint conditions, each read from one index alone: the department's
-    open tasks in the caller's roles, unassigned or theirs (ix_human_tasks_inbox, which covers
-    what the inbox filters and orders by), and tasks assigned to them elsewhere. A query over
-    their UNION ALL reads no table rows to pick a page; one OR of them made PostgreSQL fetch
-    every candidate's row (thousands of heap pages per inbox view)."""
+    """The open tasks the caller may work, as disjoint conditions, each read from one index
+    alone: the department's open tasks in the caller's roles, unassigned or theirs
+    (ix_human_tasks_inbox, which covers what the inbox filters and orders by), and tasks
+    assigned to them elsewhere. A query over their UNION ALL reads no table rows to pick a page;
+    one OR of them made PostgreSQL fetch every candidate's row (thousands of heap pages per
+    inbox view)."""
     mine = (HumanTask.state == "open") & (HumanTask.assignee_id == user.id)
     if user.department_id is None:
         return [mine]
@@ -101,7 +97,7 @@ def inbox_branches(user: User) -> list:
 
 
 def newest_in_inbox(user: User, limit: int) -> list:
-    """The ``limit`` newest tasks of ``inbox(user)`` (the notifications on every page), as rows
+    """The ``limit`` newest tasks of the caller's inbox (the notifications on every page), as rows
     of what a notification names (id, case_id, name, created_at, due_date): the newest of each
     branch from its own index, merged, instead of every candidate's row sorted."""
     newest = union_all(*[select(HumanTask.id, HumanTask.created_at).where(branch)

@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.engine.clock import local_date
-from app.services import calendar, clock, timezone
-
-
-def today() -> date:
-    """Today in the service time zone, on the service clock."""
-    return local_date(clock().now(), timezone())
+from app.services import calendar, today  # noqa: F401 (pages import today from here)
 
 
 @dataclass

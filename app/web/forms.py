@@ -2,11 +2,12 @@
 the same values (lengths, codes, enums) and refuse the rest with the same 422."""
 from __future__ import annotations
 
-from flask import request
+from flask import flash, request
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
 from app.errors import AppError
+from app.extensions import db
 
 
 def load(schema: type[Schema] | Schema, data: dict, partial: bool = False) -> dict:
@@ -57,3 +58,13 @@ def field_errors(exc: AppError, renames: dict[str, str] | None = None,
 
     walk(exc.details if isinstance(exc.details, dict) else {}, "")
     return out
+
+
+def refused(exc: AppError) -> dict[str, str]:
+    """A form's command refused: nothing it did is kept, the reason is flashed, and a
+    ``validation_error`` comes back as one text per field for the form shown again."""
+    from app.web.errors import text_of
+
+    db.session.rollback()
+    flash(text_of(exc), "error")
+    return field_errors(exc) if exc.code == "validation_error" else {}

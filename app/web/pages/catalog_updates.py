@@ -13,8 +13,7 @@ from app.errors import AppError
 from app.extensions import db
 from app.models import Department
 from app.web import bp
-from app.web.errors import text_of
-from app.web.forms import field_errors, load, posted
+from app.web.forms import load, posted, refused
 from app.web.session import current_user, login_required
 
 
@@ -46,9 +45,6 @@ def catalog_update_open():
         body = load(CatalogUpdateIn, values)
         case = catalog_update.start(current_user(), body["department"], body["reason"])
     except AppError as exc:
-        db.session.rollback()
-        errors = field_errors(exc) if exc.code == "validation_error" else {}
-        flash(text_of(exc), "error")
-        return _page(values, errors, exc.status)
+        return _page(values, refused(exc), exc.status)
     flash(_("目录更新义务已提出,该单位须在 15 个工作日内提交目录变更。"), "info")
     return redirect(url_for("web.case_page", case_id=case.id))
