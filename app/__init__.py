@@ -24,8 +24,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     extensions.db.init_app(app)
     _tune_database(app)
-    from app import read_commit
+    from app import idle_ping, read_commit
 
+    idle_ping.init_app(app)
     read_commit.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     from app.api.common import RestApi

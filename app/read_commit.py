@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -40,4 +41,7 @@ def _end_read_transaction(exc) -> None:
     session = db.session()
     if (exc is None and session.in_transaction() and not session.info.get(FLUSHED)
             and not (session.new or session.dirty or session.deleted)):
-        session.commit()
+        try:
+            session.commit()
+        except SQLAlchemyError:  # the connection failed under a handled error: the request is
+            session.rollback()  # already answered; the pool drops the connection, the session is removed

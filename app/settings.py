@@ -8,7 +8,8 @@ def from_environment(instance_path: str) -> dict:
     default_db = "sqlite:///" + os.path.join(instance_path, "datashare.sqlite")
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: pooled connections idle for a while are tested at checkout (app/idle_ping.py)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "SECRET_KEY": os.environ.get("DSF_SECRET_KEY") or secrets.token_hex(32),
         "MAX_CONTENT_LENGTH": int(os.environ.get("DSF_MAX_BODY_BYTES", 2 * 1024 * 1024)),
         "DSF_FAKE_CLOCK": os.environ.get("DSF_FAKE_CLOCK") == "1",
