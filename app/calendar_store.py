@@ -16,6 +16,10 @@ from app.extensions import db
 from app.models import CalendarYear
 
 
+# what changes when a year is loaded or revised (built once: every command asks)
+_REVISION = select(func.count(), func.coalesce(func.sum(CalendarYear.revision), 0), func.max(CalendarYear.loaded_at))
+
+
 class CalendarStore:
     def __init__(self):
         self._official = load_official_schedules()
@@ -30,8 +34,7 @@ class CalendarStore:
         cached = g.get("dsf_calendar")
         if cached is not None and cached[0] is db.session().get_transaction():
             return cached[1]
-        key = tuple(db.session.execute(select(func.count(), func.coalesce(func.sum(CalendarYear.revision), 0),
-                                              func.max(CalendarYear.loaded_at))).one())
+        key = tuple(db.session.execute(_REVISION).one())
         with self._lock:
             if key != self._key:
                 self._calendar = self._build()

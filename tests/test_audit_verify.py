@@ -160,3 +160,20 @@ def test_the_cli_exits_non_zero_when_the_chain_is_broken(chain):
     bad = runner.invoke(args=["audit", "verify"])
     assert bad.exit_code == 1
     assert "seq 2" in bad.output
+
+
+@pytest.mark.parametrize("one_statement_events", [200, 2])
+def test_events_appended_in_one_statement_or_in_batches_verify(chain, monkeypatch, one_statement_events):
+    """A command's events go in with the new chain head in one INSERT on PostgreSQL, a bigger
+    batch (a deadline storm's) in batches then the head (app/audit/log.py): both give the same
+    chain, gap-free, with the head at its last event."""
+    from app.audit import log
+
+    monkeypatch.setattr(log, "ONE_STATEMENT_EVENTS", one_statement_events)
+    before = last_seq()
+    withdrawn = chain.share("zrzy_sun", "GA-HJ-001")  # case_started, task_created, …: more than 2
+    chain.ok("POST", f"/requests/{withdrawn['id']}/withdraw", "zrzy_sun")
+    seqs = db.session.scalars(select(EVENTS.c.seq).where(EVENTS.c.seq > before).order_by(EVENTS.c.seq)).all()
+    assert len(seqs) > 2 and seqs == list(range(before + 1, before + 1 + len(seqs)))
+    assert last_seq() == seqs[-1]
+    assert verdict(chain) == {"ok": True, "events": seqs[-1], "first_bad_seq": None, "problem": None}

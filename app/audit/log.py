@@ -10,12 +10,13 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from app.extensions import db
 from app.models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
+_LOCK_HEAD = select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1).with_for_update()
 
 
 def canonical(event: dict) -> str:
@@ -33,28 +34,39 @@ def chain_hash(prev_hash: str, body: dict) -> str:
     return hashlib.sha256((prev_hash + canonical(body)).encode("utf-8")).hexdigest()
 
 
-def append(case_id: str | None, actor: str, type_: str, element: str | None, data: dict,
-           at: datetime) -> AuditEvent:
-    """Append one event in the current transaction (caller commits)."""
-    return append_many([(case_id, actor, type_, element, data, at)])[0]
+# PostgreSQL takes the events and the new chain head in one INSERT (the head's UPDATE as its
+# CTE) up to this many events; a bigger batch (a deadline storm's) goes in SQLAlchemy's batches.
+ONE_STATEMENT_EVENTS = 200
 
 
 def append_many(pending: list[tuple]) -> list[AuditEvent]:
     """Append ``(case_id, actor, type, element, data, at)`` events in order, under one lock of
-    the chain head taken just before commit, so the lock is held as briefly as possible."""
-    head = db.session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
-    seq, prev = head.last_seq, head.last_hash
-    events = []
+    the chain head taken just before commit, so the lock is held as briefly as possible.
+
+    Reading the head flushes the command's rows first (the events refer to its case). The
+    events are written as plain rows, not through the ORM's unit of work: they are never
+    changed again. The events returned are not in the session (mail reads them)."""
+    seq, prev = db.session.execute(_LOCK_HEAD).one()
+    rows = []
     for case_id, actor, type_, element, data, at in pending:
         seq += 1
         data = json.loads(canonical(data))  # store exactly what is hashed (JSON-native values)
         digest = chain_hash(prev, event_body(seq, case_id, at, actor, type_, element, data))
-        events.append(AuditEvent(seq=seq, case_id=case_id, at=at, actor=actor, type=type_,
-                                 element=element, data=data, prev_hash=prev, hash=digest))
+        rows.append({"seq": seq, "case_id": case_id, "at": at, "actor": actor, "type": type_, "element": element,
+                     "data": data, "prev_hash": prev, "hash": digest})
         prev = digest
-    db.session.add_all(events)
-    head.last_seq, head.last_hash = seq, prev
-    return events
+    _write(rows, seq, prev)
+    return [AuditEvent(**row) for row in rows]
+
+
+def _write(rows: list[dict], last_seq: int, last_hash: str) -> None:
+    head = update(ChainHead.__table__).where(ChainHead.__table__.c.id == 1).values(last_seq=last_seq,
+                                                                                   last_hash=last_hash)
+    if db.session.get_bind().dialect.name == "postgresql" and len(rows) <= ONE_STATEMENT_EVENTS:
+        db.session.execute(insert(AuditEvent.__table__).values(rows).add_cte(head.cte("new_head")))
+        return
+    db.session.execute(insert(AuditEvent.__table__), rows)
+    db.session.execute(head)
 
 
 def to_dict(event: AuditEvent) -> dict:

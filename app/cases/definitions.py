@@ -1,7 +1,7 @@
 """Deploying BPMN models: checked, versioned per process key, audited."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.cases import forms
 from app.cases.lanes import LANE_ROLES
@@ -66,9 +66,12 @@ def version(key: str, number: int | None = None) -> ProcessDefinition:
     return found
 
 
+_LATEST = select(ProcessDefinition).where(ProcessDefinition.key == bindparam("key")) \
+    .order_by(ProcessDefinition.version.desc()).limit(1)  # built once: every filing asks
+
+
 def latest(key: str) -> ProcessDefinition:
-    definition = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                                   .order_by(ProcessDefinition.version.desc()).limit(1))
+    definition = db.session.scalar(_LATEST, {"key": key})
     if definition is None:
         raise AppError("no_process", 409, {"key": key}, key=key)
     return definition

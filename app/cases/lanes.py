@@ -1,7 +1,7 @@
 """BPMN lanes name who works a task: a lane id maps to a role and, per case, a department."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Department
@@ -25,11 +25,13 @@ DATA_LANES = {"holders"}  # tasks assigned to the case's applicant, not to a dep
 APPLICANT_LANES = {"applicant", "requester"}
 
 
+_AUTHORITIES = select(Department).where(Department.kind == "authority", Department.region.in_(
+    bindparam("regions", expanding=True))).order_by(Department.id.desc())  # built once: every filing asks
+
+
 def authorities_of(*regions: str) -> dict[str, Department]:
     """The big-data authority of each region (each region has its own), in one query."""
-    rows = db.session.scalars(select(Department).where(Department.kind == "authority",
-                                                       Department.region.in_(set(regions)))
-                              .order_by(Department.id.desc()))
+    rows = db.session.scalars(_AUTHORITIES, {"regions": list(set(regions))})
     return {dept.region: dept for dept in rows}  # the oldest authority of a region wins
 
 

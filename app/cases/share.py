@@ -1,7 +1,7 @@
 """The share request (共享申请, Art. 19-23): routed by the resource's catalog entry."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.cases.filing import open_case
 from app.cases.uow import UnitOfWork
@@ -10,11 +10,12 @@ from app.extensions import db
 from app.models import Case, Resource, User
 
 PROCESS_KEY = "share_request"
+_RESOURCE = select(Resource).where(Resource.code == bindparam("code"))  # built once (every filing)
 
 
 def find_resource(code: str) -> Resource:
     """A catalog resource named in a request body: 422 when there is none."""
-    resource = db.session.scalar(select(Resource).where(Resource.code == code))
+    resource = db.session.scalar(_RESOURCE, {"code": code})
     if resource is None:
         raise invalid("unknown_resource", {"resource": code}, value=code)
     return resource

@@ -12,7 +12,7 @@ and the steps' events are chained together under one chain-head lock at the batc
 """
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import mail
@@ -24,6 +24,19 @@ from app.errors import AppError, conflict, not_found
 from app.extensions import db
 from app.models import Case, Department, HumanTask, ProcessDefinition, TimerJob, User
 from app.services import calendar, clock, engine, timezone
+
+
+# The statements every command runs, built once (building one costs more than its round trip).
+_LOCK_CASE = select(Case).where(Case.id == bindparam("case_id")).with_for_update(of=Case) \
+    .execution_options(populate_existing=True)
+_LOCK_CASE_OF_TASK = select(Case).join(HumanTask, HumanTask.case_id == Case.id) \
+    .where(HumanTask.id == bindparam("task_id")).with_for_update(of=Case).execution_options(populate_existing=True)
+_TASK_AND_OPEN_ONES = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"), or_(
+    HumanTask.state == "open", HumanTask.id == bindparam("task_id"))).execution_options(populate_existing=True)
+_OPEN_TASKS = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"), HumanTask.state == "open")
+_WAITING_TIMERS = select(TimerJob).where(TimerJob.case_id == bindparam("case_id"), TimerJob.state == "waiting")
+_DEPARTMENT = select(Department).where(Department.code == bindparam("code"))
+_USERS_OF = select(User).where(User.department_id == bindparam("department_id"))
 
 
 class UnitOfWork:
@@ -101,8 +114,7 @@ class UnitOfWork:
     # -- cases ---------------------------------------------------------------
     def lock_case(self, case_id: str) -> Case:
         """The case row, locked for this transaction; 404 when unknown."""
-        case = db.session.execute(select(Case).where(Case.id == case_id).with_for_update(of=Case)
-                                  .execution_options(populate_existing=True)).scalar_one_or_none()
+        case = db.session.execute(_LOCK_CASE, {"case_id": case_id}).scalar_one_or_none()
         if case is None:
             raise not_found(request=case_id)
         return case
@@ -110,16 +122,13 @@ class UnitOfWork:
     def lock_task(self, task_id: str) -> tuple[HumanTask, Case]:
         """A task and its case, the case locked first; the task read after the lock, so a
         command that raced us and committed is seen. 404 when unknown."""
-        case = db.session.execute(select(Case).join(HumanTask, HumanTask.case_id == Case.id)
-                                  .where(HumanTask.id == task_id).with_for_update(of=Case)
-                                  .execution_options(populate_existing=True)).scalar_one_or_none()
+        case = db.session.execute(_LOCK_CASE_OF_TASK, {"task_id": task_id}).scalar_one_or_none()
         if case is None:
             raise not_found(task=task_id)
         # A separate statement: PostgreSQL re-checks only the locked row after waiting, so a
         # task row selected together with it could be the stale pre-lock version. It reads the
         # case's open tasks too, which the projection needs (one statement, not two).
-        rows = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, or_(
-            HumanTask.state == "open", HumanTask.id == task_id)).execution_options(populate_existing=True)).all()
+        rows = db.session.scalars(_TASK_AND_OPEN_ONES, {"case_id": case.id, "task_id": task_id}).all()
         self._open_tasks[case.id] = [t for t in rows if t.state == "open"]
         task = next(t for t in rows if t.id == task_id)
         return task, case
@@ -157,14 +166,14 @@ class UnitOfWork:
     def department(self, code: str | None) -> Department | None:
         """Departments by code, looked up once per command (per batch)."""
         if code is not None and code not in self._departments:
-            self._departments[code] = db.session.scalar(select(Department).where(Department.code == code))
+            self._departments[code] = db.session.scalar(_DEPARTMENT, {"code": code})
         return self._departments.get(code)
 
     def users_of(self, department: Department) -> list[User]:
         """A department's users, looked up once per batch (every time outside one)."""
         if self._batch is not None and department.id in self._batch.users:
             return self._batch.users[department.id]
-        users = list(db.session.scalars(select(User).where(User.department_id == department.id)))
+        users = list(db.session.scalars(_USERS_OF, {"department_id": department.id}))
         if self._batch is not None:
             self._batch.users[department.id] = users
         return users
@@ -173,15 +182,13 @@ class UnitOfWork:
         """The case's open task rows: those read with its lock or by the batch (once), else a query."""
         if case.id in self._open_tasks:
             return self._open_tasks.pop(case.id)
-        return list(db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
-                                                               HumanTask.state == "open")))
+        return list(db.session.scalars(_OPEN_TASKS, {"case_id": case.id}))
 
     def waiting_timers(self, case: Case) -> list[TimerJob]:
         """The case's waiting timer jobs: those the batch loaded for it (once), else a query."""
         if self._batch is not None and case.id in self._batch.waiting_timers:
             return self._batch.waiting_timers.pop(case.id)
-        return list(db.session.scalars(select(TimerJob).where(TimerJob.case_id == case.id,
-                                                              TimerJob.state == "waiting")))
+        return list(db.session.scalars(_WAITING_TIMERS, {"case_id": case.id}))
 
 
 class Batch:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Grant
@@ -48,12 +48,14 @@ def end_of_day(day: date, tz: str) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
 
 
+_FILED = select(AuditEvent.data).where(AuditEvent.case_id == bindparam("case_id"), AuditEvent.type == "case_started")
+
+
 def _filed_facts(uow, case: Case) -> dict:
     """The catalog facts recorded at filing: from this command when it filed the case (a
     direct grant), else from the stored ``case_started`` event."""
     pending = uow.recorded(case, "case_started")
     if pending:
         return pending[0].get("catalog") or {}
-    data = db.session.scalar(select(AuditEvent.data).where(AuditEvent.case_id == case.id,
-                                                           AuditEvent.type == "case_started"))
+    data = db.session.scalar(_FILED, {"case_id": case.id})
     return (data or {}).get("catalog") or {}
