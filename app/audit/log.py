@@ -6,11 +6,12 @@ produce one unbroken chain; the lock is taken last (after the case lock) to keep
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app.extensions import db
 from app.models import AuditEvent, ChainHead
@@ -59,14 +60,27 @@ def append_many(pending: list[tuple]) -> list[AuditEvent]:
     return [AuditEvent(**row) for row in rows]
 
 
+_EVENTS, _HEAD = AuditEvent.__table__, ChainHead.__table__
+_NEW_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=bindparam("head_seq"),
+                                                        last_hash=bindparam("head_hash"))
+
+
 def _write(rows: list[dict], last_seq: int, last_hash: str) -> None:
-    head = update(ChainHead.__table__).where(ChainHead.__table__.c.id == 1).values(last_seq=last_seq,
-                                                                                   last_hash=last_hash)
+    head = {"head_seq": last_seq, "head_hash": last_hash}
     if db.session.get_bind().dialect.name == "postgresql" and len(rows) <= ONE_STATEMENT_EVENTS:
-        db.session.execute(insert(AuditEvent.__table__).values(rows).add_cte(head.cte("new_head")))
+        params = {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in row.items()}
+        db.session.execute(_events_with_head(len(rows)), {**params, **head})
         return
-    db.session.execute(insert(AuditEvent.__table__), rows)
-    db.session.execute(head)
+    db.session.execute(insert(_EVENTS), rows)
+    db.session.execute(_NEW_HEAD, head)
+
+
+@functools.lru_cache(maxsize=ONE_STATEMENT_EVENTS)
+def _events_with_head(n: int):
+    """INSERT of ``n`` events (parameters ``<column>_<i>``) with the head's UPDATE as its CTE,
+    built once per count."""
+    values = [{c.name: bindparam(f"{c.name}_{i}", type_=c.type) for c in _EVENTS.columns} for i in range(n)]
+    return insert(_EVENTS).values(values).add_cte(_NEW_HEAD.cte("new_head"))
 
 
 def to_dict(event: AuditEvent) -> dict:
