@@ -11,7 +11,7 @@ BIG_TABLES = ("cases", "human_tasks", "audit_events")
 
 
 def statements(approver: str, auditor: str, case_id: str | None = None, day: date | None = None) -> list:
-    """(label, select) of the inbox (its filters and count), the request lists (page and capped
+    """(label, select or (select, parameters)) of the inbox (its filters and count), the request lists (page and capped
     count), a case's history and grants, one day's audit export and the dashboard's queries."""
     from app.audit.export import query as export_query
     from app.cases import lists, views
@@ -58,13 +58,15 @@ def statements(approver: str, auditor: str, case_id: str | None = None, day: dat
 
 
 def explain(stmt, analyze: bool = False):
-    """The plan of ``stmt`` as PostgreSQL would run it: JSON, or text with ANALYZE and BUFFERS."""
+    """The plan of ``stmt`` (a select, or a select and its parameters) as PostgreSQL would run
+    it: JSON, or text with ANALYZE and BUFFERS."""
     from app.extensions import db
 
+    stmt, params = stmt if isinstance(stmt, tuple) else (stmt, {})
     conn = db.session.connection()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    expanded = stmt.compile(dialect=conn.dialect).construct_expanded_state(params)
     options = "ANALYZE, BUFFERS" if analyze else "FORMAT JSON"
-    rows = conn.exec_driver_sql(f"EXPLAIN ({options}) {compiled}", compiled.params).all()
+    rows = conn.exec_driver_sql(f"EXPLAIN ({options}) {expanded.statement}", expanded.parameters).all()
     return "\n".join(r[0] for r in rows) if analyze else rows[0][0][0]["Plan"]
 
 

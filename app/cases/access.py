@@ -1,7 +1,9 @@
 """Who may see and work what: role plus department, checked for every case and task."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, union_all
+import functools
+
+from sqlalchemy import Integer, bindparam, func, or_, select, union_all
 
 from app.cases.lanes import APPLICANT_LANES
 from app.errors import AppError, forbidden, not_found
@@ -80,30 +82,42 @@ def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
         raise AppError("own_case", 403, {"task": task.id, "request": case.id})
 
 
-def inbox_branches(user: User) -> list:
+def inbox_branches(has_department: bool) -> list:
     """The open tasks the caller may work, as disjoint conditions, each read from one index
     alone: the department's open tasks in the caller's roles, unassigned or theirs
     (ix_human_tasks_inbox, which covers what the inbox filters and orders by), and tasks
     assigned to them elsewhere. A query over their UNION ALL reads no table rows to pick a page;
     one OR of them made PostgreSQL fetch every candidate's row (thousands of heap pages per
-    inbox view)."""
-    mine = (HumanTask.state == "open") & (HumanTask.assignee_id == user.id)
-    if user.department_id is None:
+    inbox view). Bound by ``inbox_params`` (the statements using them are built once per shape:
+    building one cost more than running it)."""
+    me = bindparam("user_id", type_=Integer)
+    mine = (HumanTask.state == "open") & (HumanTask.assignee_id == me)
+    if not has_department:
         return [mine]
-    in_lane = (HumanTask.department_id == user.department_id) & HumanTask.role.in_(user.roles)
+    in_lane = (HumanTask.department_id == bindparam("department_id", type_=Integer)) \
+        & HumanTask.role.in_(bindparam("roles", expanding=True))
     # unassigned or mine, as one coalesce: one index range with a filter, not two bitmaps
-    return [(HumanTask.state == "open") & in_lane & (func.coalesce(HumanTask.assignee_id, user.id) == user.id),
-            mine & ~in_lane]
+    return [(HumanTask.state == "open") & in_lane & (func.coalesce(HumanTask.assignee_id, me) == me), mine & ~in_lane]
+
+
+def inbox_params(user: User) -> dict:
+    """The values of ``inbox_branches``' parameters for ``user``."""
+    return {"user_id": user.id, "department_id": user.department_id, "roles": list(user.roles)}
 
 
 def newest_in_inbox(user: User, limit: int) -> list:
     """The ``limit`` newest tasks of the caller's inbox (the notifications on every page), as rows
     of what a notification names (id, case_id, name, created_at, due_date): the newest of each
     branch from its own index, merged, instead of every candidate's row sorted."""
+    return db.session.execute(_newest(user.department_id is not None), {**inbox_params(user), "limit": limit}).all()
+
+
+@functools.lru_cache(maxsize=2)
+def _newest(has_department: bool):
+    limit = bindparam("limit", type_=Integer)
     newest = union_all(*[select(HumanTask.id, HumanTask.created_at).where(branch)
                          .order_by(HumanTask.created_at.desc()).limit(limit).subquery().select()
-                         for branch in inbox_branches(user)]).subquery()
+                         for branch in inbox_branches(has_department)]).subquery()
     ids = select(newest.c.id).order_by(newest.c.created_at.desc()).limit(limit)
-    return db.session.execute(select(HumanTask.id, HumanTask.case_id, HumanTask.name, HumanTask.created_at,
-                                     HumanTask.due_date).where(HumanTask.id.in_(ids))
-                              .order_by(HumanTask.created_at.desc())).all()
+    return select(HumanTask.id, HumanTask.case_id, HumanTask.name, HumanTask.created_at,
+                  HumanTask.due_date).where(HumanTask.id.in_(ids)).order_by(HumanTask.created_at.desc())
