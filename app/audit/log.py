@@ -11,7 +11,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 
 from app.extensions import db
 from app.models import AuditEvent, ChainHead
@@ -78,9 +78,15 @@ def _write(rows: list[dict], last_seq: int, last_hash: str) -> None:
 @functools.lru_cache(maxsize=ONE_STATEMENT_EVENTS)
 def _events_with_head(n: int):
     """INSERT of ``n`` events (parameters ``<column>_<i>``) with the head's UPDATE as its CTE,
-    built once per count."""
-    values = [{c.name: bindparam(f"{c.name}_{i}", type_=c.type) for c in _EVENTS.columns} for i in range(n)]
-    return insert(_EVENTS).values(values).add_cte(_NEW_HEAD.cte("new_head"))
+    built once per count. Written as text: SQLAlchemy compiles a multi-row INSERT construct
+    anew on every execution (it never caches one), which cost more than the round trip saved."""
+    columns = list(_EVENTS.columns)
+    rows = ", ".join("(" + ", ".join(f":{c.name}_{i}" for c in columns) + ")" for i in range(n))
+    sql = (f"WITH new_head AS (UPDATE {_HEAD.name} SET last_seq = :head_seq, last_hash = :head_hash WHERE id = 1) "
+           f"INSERT INTO {_EVENTS.name} ({', '.join(c.name for c in columns)}) VALUES {rows}")
+    return text(sql).bindparams(*[bindparam(f"{c.name}_{i}", type_=c.type) for i in range(n) for c in columns],
+                                bindparam("head_seq", type_=_HEAD.c.last_seq.type),
+                                bindparam("head_hash", type_=_HEAD.c.last_hash.type))
 
 
 def to_dict(event: AuditEvent) -> dict:
