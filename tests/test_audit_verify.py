@@ -177,3 +177,19 @@ def test_events_appended_in_one_statement_or_in_batches_verify(chain, monkeypatc
     assert len(seqs) > 2 and seqs == list(range(before + 1, before + 1 + len(seqs)))
     assert last_seq() == seqs[-1]
     assert verdict(chain) == {"ok": True, "events": seqs[-1], "first_bad_seq": None, "problem": None}
+
+
+def test_a_storm_of_events_appended_at_once_verifies(chain):
+    """A deadline storm's batch appends hundreds of events at once (app/cases/uow.py Batch)."""
+    from datetime import datetime, timezone
+
+    from app.audit import log
+
+    before = last_seq()
+    at = datetime(2026, 3, 17, 0, 0, 1, tzinfo=timezone.utc)
+    appended = log.append_many([(None, "system", "timer_fired", f"元素_{i}", {"i": i, "名称": "提供单位审核"}, at)
+                                for i in range(450)])
+    db.session.commit()
+    assert [e.seq for e in appended] == list(range(before + 1, before + 451))
+    assert appended[0].prev_hash == row(before).hash and appended[-1].hash == row(before + 450).hash
+    assert verdict(chain) == {"ok": True, "events": before + 450, "first_bad_seq": None, "problem": None}
