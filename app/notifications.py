@@ -3,9 +3,10 @@ audit events of their own requests (decisions, notices) and their inbox (new tas
 one working day away). Nothing extra to keep in step, nothing lost."""
 from __future__ import annotations
 
+import functools
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app.cases.access import newest_in_inbox
@@ -19,6 +20,11 @@ STATUS_LABELS = {"granted": ("同意", "granted"), "refused": ("不予同意", "
                  "withdrawn": ("已撤回", "withdrawn"), "pending": ("重新受理", "taken up again"),
                  "cancelled": ("已终止", "cancelled")}
 LIMIT = 200
+# The badge on every page runs these: built once, bound per caller (``user_id``, ``username``).
+_READ_IDS = select(NotificationRead.notification_id).where(NotificationRead.user_id == bindparam("user_id"))
+_KEY_COLUMNS = {"handed": (AuditEvent.seq, AuditEvent.at),
+                "requests": (AuditEvent.seq, AuditEvent.at, AuditEvent.type, AuditEvent.element,
+                             AuditEvent.data["kind"].as_string())}
 
 
 def for_user(user: User, today: date, calendar, unread_only: bool = False) -> list[dict]:
@@ -51,8 +57,7 @@ def _collect(user: User, today: date, calendar) -> list[dict]:
 
 
 def read_ids(user: User) -> set[str]:
-    return set(db.session.scalars(select(NotificationRead.notification_id)
-                                  .where(NotificationRead.user_id == user.id)))
+    return set(db.session.scalars(_READ_IDS, {"user_id": user.id}))
 
 
 def mark_read(user: User, ids: list[str] | None, today: date, calendar) -> int:
@@ -82,19 +87,21 @@ def new_task_item(task: HumanTask) -> dict:
                  due_date=task.due_date.isoformat() if task.due_date else None)
 
 
-def _handed_events(user: User, *columns):
-    """Tasks colleagues handed over to the caller (转办), newest first."""
-    return (select(*columns).where(AuditEvent.type == "task_reassigned", AuditEvent.data["to"].as_string() == user.username)
+@functools.lru_cache(maxsize=2)
+def _handed_events(*columns):
+    """Tasks colleagues handed over to the caller (转办, ``username``), newest first."""
+    return (select(*columns).where(AuditEvent.type == "task_reassigned",
+                                   AuditEvent.data["to"].as_string() == bindparam("username"))
             .order_by(AuditEvent.seq.desc()).limit(LIMIT))
 
 
 def _handed_to_me(user: User) -> list[dict]:
-    return [from_reassigned(e) for e in db.session.scalars(_handed_events(user, AuditEvent))]
+    return [from_reassigned(e) for e in db.session.scalars(_handed_events(AuditEvent), {"username": user.username})]
 
 
 def _handed_keys(user: User) -> list[tuple[str, str]]:
     return [(at.isoformat(), _id("task_reassigned", seq))
-            for seq, at in db.session.execute(_handed_events(user, AuditEvent.seq, AuditEvent.at))]
+            for seq, at in db.session.execute(_handed_events(*_KEY_COLUMNS["handed"]), {"username": user.username})]
 
 
 def from_reassigned(event: AuditEvent) -> dict:
@@ -102,22 +109,23 @@ def from_reassigned(event: AuditEvent) -> dict:
                  task=event.data.get("task"), by=event.actor, reason=event.data.get("reason"))
 
 
-def _my_request_events(user: User, *columns):
-    """Decisions on and notices about the caller's own requests, newest first."""
+@functools.lru_cache(maxsize=2)
+def _my_request_events(*columns):
+    """Decisions on and notices about the caller's own requests (``user_id``), newest first."""
     return (select(*columns).join(Case, Case.id == AuditEvent.case_id)
-            .where(Case.applicant_id == user.id, AuditEvent.type.in_(("case_decided", "applicant_notified")))
+            .where(Case.applicant_id == bindparam("user_id", type_=Integer),
+                   AuditEvent.type.in_(("case_decided", "applicant_notified")))
             .order_by(AuditEvent.seq.desc()).limit(LIMIT))
 
 
 def _about_my_requests(user: User) -> list[dict]:
-    return [from_event(e) for e in db.session.scalars(_my_request_events(user, AuditEvent))]
+    return [from_event(e) for e in db.session.scalars(_my_request_events(AuditEvent), {"user_id": user.id})]
 
 
 def _my_request_keys(user: User) -> list[tuple[str, str]]:
-    columns = (AuditEvent.seq, AuditEvent.at, AuditEvent.type, AuditEvent.element,
-               AuditEvent.data["kind"].as_string())
     return [(at.isoformat(), _id(_event_kind(type_, element, kind), seq))
-            for seq, at, type_, element, kind in db.session.execute(_my_request_events(user, *columns))]
+            for seq, at, type_, element, kind in db.session.execute(_my_request_events(*_KEY_COLUMNS["requests"]),
+                                                                     {"user_id": user.id})]
 
 
 def _event_kind(type_: str, element: str | None, kind: str | None) -> str:
