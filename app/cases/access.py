@@ -82,6 +82,10 @@ def check_not_own_case(user: User, task: HumanTask, case: Case) -> None:
         raise AppError("own_case", 403, {"task": task.id, "request": case.id})
 
 
+# The caller in the inbox's statements, bound by ``inbox_params``.
+USER_ID, DEPARTMENT_ID = bindparam("user_id", type_=Integer), bindparam("department_id", type_=Integer)
+
+
 def inbox_branches(has_department: bool) -> list:
     """The open tasks the caller may work, as disjoint conditions, each read from one index
     alone: the department's open tasks in the caller's roles, unassigned or theirs
@@ -90,14 +94,12 @@ def inbox_branches(has_department: bool) -> list:
     one OR of them made PostgreSQL fetch every candidate's row (thousands of heap pages per
     inbox view). Bound by ``inbox_params`` (the statements using them are built once per shape:
     building one cost more than running it)."""
-    me = bindparam("user_id", type_=Integer)
-    mine = (HumanTask.state == "open") & (HumanTask.assignee_id == me)
+    mine = (HumanTask.state == "open") & (HumanTask.assignee_id == USER_ID)
     if not has_department:
         return [mine]
-    in_lane = (HumanTask.department_id == bindparam("department_id", type_=Integer)) \
-        & HumanTask.role.in_(bindparam("roles", expanding=True))
+    in_lane = (HumanTask.department_id == DEPARTMENT_ID) & HumanTask.role.in_(bindparam("roles", expanding=True))
     # unassigned or mine, as one coalesce: one index range with a filter, not two bitmaps
-    return [(HumanTask.state == "open") & in_lane & (func.coalesce(HumanTask.assignee_id, me) == me), mine & ~in_lane]
+    return [(HumanTask.state == "open") & in_lane & (func.coalesce(HumanTask.assignee_id, USER_ID) == USER_ID), mine & ~in_lane]
 
 
 def inbox_params(user: User) -> dict:

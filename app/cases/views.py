@@ -96,9 +96,9 @@ def _scope(shape: _Shape) -> list:
     """The tasks in scope as disjoint conditions (see access.inbox_branches): ``department``,
     every open task of the caller's department (colleagues' too) and theirs elsewhere."""
     if shape.department_scope:
-        here = HumanTask.department_id == bindparam("department_id", type_=Integer)
+        here = HumanTask.department_id == access.DEPARTMENT_ID
         return [(HumanTask.state == "open") & here,
-                (HumanTask.state == "open") & (HumanTask.assignee_id == bindparam("user_id", type_=Integer))
+                (HumanTask.state == "open") & (HumanTask.assignee_id == access.USER_ID)
                 & (HumanTask.department_id.is_(None) | ~here)]
     return access.inbox_branches(shape.has_department)
 
@@ -120,7 +120,7 @@ def _filters(shape: _Shape) -> list:
     """The conditions of the filters set, on the tasks' own columns."""
     out = []
     if shape.assigned == "me":
-        out.append(HumanTask.assignee_id == bindparam("user_id", type_=Integer))
+        out.append(HumanTask.assignee_id == access.USER_ID)
     elif shape.assigned == "unassigned":
         out.append(HumanTask.assignee_id.is_(None))
     value_filters = {"kind": HumanTask.kind == bindparam("kind"),
