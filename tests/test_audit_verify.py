@@ -162,17 +162,33 @@ def test_the_cli_exits_non_zero_when_the_chain_is_broken(chain):
     assert "seq 2" in bad.output
 
 
-@pytest.mark.parametrize("one_statement_events", [200, 2])
+@pytest.mark.parametrize("one_statement_events", [200, 1])
 def test_events_appended_in_one_statement_or_in_batches_verify(chain, monkeypatch, one_statement_events):
     """A command's events go in with the new chain head in one INSERT on PostgreSQL, a bigger
     batch (a deadline storm's) in batches then the head (app/audit/log.py): both give the same
-    chain, gap-free, with the head at its last event."""
+    chain, gap-free, with the head at its last event. A filing appends two events, so a limit of
+    one sends every command the batched way."""
+    from sqlalchemy import event
+
     from app.audit import log
 
     monkeypatch.setattr(log, "ONE_STATEMENT_EVENTS", one_statement_events)
-    before = last_seq()
-    withdrawn = chain.share("zrzy_sun", "GA-HJ-001")  # case_started, task_created, …: more than 2
-    chain.ok("POST", f"/requests/{withdrawn['id']}/withdraw", "zrzy_sun")
+    chain.token("zrzy_sun")  # the login (one event of its own) before the statements are watched
+    statements = []
+    listen = (db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    event.listen(*listen)
+    try:
+        before = last_seq()
+        withdrawn = chain.share("zrzy_sun", "GA-HJ-001")  # case_started, task_created
+        chain.ok("POST", f"/requests/{withdrawn['id']}/withdraw", "zrzy_sun")
+    finally:
+        event.remove(*listen)
+    one_statement = [sql for sql in statements if sql.startswith("WITH new_head AS")]
+    batched = [sql for sql in statements if sql.startswith("INSERT INTO audit_events")]
+    if db.engine.dialect.name == "postgresql" and one_statement_events == 200:
+        assert (len(one_statement), len(batched)) == (2, 0)
+    else:
+        assert (len(one_statement), len(batched)) == (0, 2)
     seqs = db.session.scalars(select(EVENTS.c.seq).where(EVENTS.c.seq > before).order_by(EVENTS.c.seq)).all()
     assert len(seqs) > 2 and seqs == list(range(before + 1, before + 1 + len(seqs)))
     assert last_seq() == seqs[-1]

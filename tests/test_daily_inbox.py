@@ -37,6 +37,9 @@ def test_overdue_first_due_before_paging_and_the_team_view(api):
     assert api.ok("GET", "/tasks?due_before=2026-03-20", "ga_wang")["total"] == 1
     page2 = api.ok("GET", "/tasks?per_page=2&page=2", "ga_wang")
     assert page2["total"] == 3 and [t["request_id"] for t in page2["items"]] == [third["id"]]
+    past = api.ok("GET", "/tasks?per_page=2&page=9&q=GA-HJ", "ga_wang")  # past the end: counted apart
+    assert (past["items"], past["total"]) == ([], 3)
+    assert api.ok("GET", "/tasks?per_page=2&page=9&q=SCJG", "ga_wang")["total"] == 0
     # a colleague claims one: it leaves ga_wang's inbox but stays in the department's view
     task = api.ok("GET", f"/tasks?request={second['id']}", "ga_chen")["items"][0]
     api.ok("POST", f"/tasks/{task['id']}/claim", "ga_chen")

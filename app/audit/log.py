@@ -17,7 +17,10 @@ from app.extensions import db
 from app.models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
-_LOCK_HEAD = select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1).with_for_update()
+_EVENTS, _HEAD = AuditEvent.__table__, ChainHead.__table__
+_LOCK_HEAD = select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_NEW_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=bindparam("head_seq"),
+                                                        last_hash=bindparam("head_hash"))
 
 
 def canonical(event: dict) -> str:
@@ -58,11 +61,6 @@ def append_many(pending: list[tuple]) -> list[AuditEvent]:
         prev = digest
     _write(rows, seq, prev)
     return [AuditEvent(**row) for row in rows]
-
-
-_EVENTS, _HEAD = AuditEvent.__table__, ChainHead.__table__
-_NEW_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=bindparam("head_seq"),
-                                                        last_hash=bindparam("head_hash"))
 
 
 def _write(rows: list[dict], last_seq: int, last_hash: str) -> None:

@@ -203,7 +203,11 @@ def _inbox_count(shape: _Shape):
 def inbox_page(user: User, today: date, args: dict) -> tuple[list[InboxRow], int]:
     """One page of the inbox and the total count (counted apart only for a page past the end)."""
     per_page, page = args.get("per_page", 50), args.get("page", 1)
-    found = db.session.execute(*inbox(user, today, args, (page - 1) * per_page, per_page)).all()
+    stmt, params = inbox(user, today, args, (page - 1) * per_page, per_page)
+    found = db.session.execute(stmt, params).all()
     if found:
         return [InboxRow(*r[:-1]) for r in found], found[0][-1]
-    return [], (0 if page == 1 else db.session.scalar(*inbox_count(user, today, args)))
+    if page == 1:
+        return [], 0
+    # the page's own parameters (paging ones unused): a search's catalog matches are not looked up again
+    return [], db.session.scalar(_inbox_count(_shape(user, args)), params)
