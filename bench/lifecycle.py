@@ -19,11 +19,13 @@ BpmnWorkflowSerializer (full serialize_json/deserialize_json, spec included) per
 Run from the repo root:
 
     .venv/bin/python bench/lifecycle.py [--n 200]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/dsf_bench] [--profile]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/dsf_bench] [--profile] [--floor]
 
 The database named in the URL is DROPPED and re-created. ``--profile`` additionally runs
 lifecycles in-process through the Flask test client under cProfile (same database) and
-prints where the service's time goes.
+prints where the service's time goes. ``--floor`` additionally times N lifecycles in-process
+on the same database and on a fresh SQLite file, with the time inside the statements'
+execute: what HTTP adds, what the database adds, and the ratio a free database would give.
 """
 from __future__ import annotations
 
@@ -399,7 +401,37 @@ def run_raw(n: int, warmup: int) -> dict:
     return {"elapsed": elapsed, "rate": n / elapsed}
 
 
-# --- optional: where the service's time goes (in-process, cProfile) --------------------------
+# --- optional: the service in-process (no HTTP server) -------------------------------------
+
+class InProcess:
+    """The same lifecycle through the Flask test client, in this process. One per process:
+    the app's engine and caches are the process's (a second database runs in a child)."""
+
+    def __init__(self, url: str):
+        os.environ.update({"DATABASE_URL": url, "DSF_SCHEDULER": "off"})
+        os.environ.pop("DSF_FAKE_CLOCK", None)
+        from app import create_app
+
+        self.app = create_app()
+        self.client = self.app.test_client()
+        self.tokens = {user: self.call("POST", "/auth/login", body={"username": user, "password": PASSWORD})["token"]
+                       for user in (APPLICANT, APPROVER)}
+
+    def call(self, method, path, user=None, body=None, expect=200) -> dict:
+        headers = {"Authorization": "Bearer " + self.tokens[user]} if user else {}
+        resp = self.client.open("/api/v1" + path, method=method, headers=headers, json=body)
+        if resp.status_code != expect:
+            raise SystemExit(f"{method} {path} -> {resp.status_code} (expected {expect}): {resp.get_data()[:300]!r}")
+        return resp.get_json()
+
+    def lifecycle(self) -> None:
+        case = self.call("POST", "/share-requests", APPLICANT, SHARE_BODY, 201)
+        task_id = self.call("GET", f"/tasks?request={case['id']}", APPROVER)["items"][0]["id"]
+        self.call("POST", f"/tasks/{task_id}/claim", APPROVER, {})
+        status = self.call("POST", f"/tasks/{task_id}/complete", APPROVER, DECISION)["status"]
+        if status != "granted":
+            raise SystemExit(f"in-process lifecycle ended {status!r}, expected 'granted'")
+
 
 def profile_service(url: str, n: int, top: int = 35) -> None:
     """N lifecycles through the Flask test client on the same database, under cProfile."""
@@ -407,37 +439,14 @@ def profile_service(url: str, n: int, top: int = 35) -> None:
     import io
     import pstats
 
-    os.environ.update({"DATABASE_URL": url, "DSF_SCHEDULER": "off"})
-    os.environ.pop("DSF_FAKE_CLOCK", None)
-    from app import create_app
-
-    app = create_app()
-    client = app.test_client()
-
-    tokens: dict[str, str] = {}
-
-    def call(method, path, user=None, body=None, expect=200):
-        headers = {"Authorization": "Bearer " + tokens[user]} if user else {}
-        resp = client.open("/api/v1" + path, method=method, headers=headers, json=body)
-        assert resp.status_code == expect, (method, path, resp.status_code, resp.get_data()[:300])
-        return resp.get_json()
-
-    for user in (APPLICANT, APPROVER):
-        tokens[user] = call("POST", "/auth/login", body={"username": user, "password": PASSWORD})["token"]
-
-    def lifecycle():
-        case = call("POST", "/share-requests", APPLICANT, SHARE_BODY, 201)
-        task_id = call("GET", f"/tasks?request={case['id']}", APPROVER)["items"][0]["id"]
-        call("POST", f"/tasks/{task_id}/claim", APPROVER, {})
-        assert call("POST", f"/tasks/{task_id}/complete", APPROVER, DECISION)["status"] == "granted"
-
+    runner = InProcess(url)
     for _ in range(5):
-        lifecycle()
+        runner.lifecycle()
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
     for _ in range(n):
-        lifecycle()
+        runner.lifecycle()
     prof.disable()
     elapsed = time.perf_counter() - t0
     print(f"\nprofile: {n} lifecycles in-process (Flask test client, same DB, under cProfile): "
@@ -448,6 +457,61 @@ def profile_service(url: str, n: int, top: int = 35) -> None:
         text = out.getvalue()
         print(f"\n--- top {top} by {key} ---")
         print(text[text.find("   ncalls"):].rstrip())
+
+
+def in_process_figures(url: str, n: int, warmup: int) -> dict:
+    """N timed lifecycles in-process, with the time spent inside the driver's execute (the
+    statements' round trips and server work; BEGIN and COMMIT are not statements here)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    runner = InProcess(url)
+    with runner.app.app_context():
+        engine = db.engine
+    for _ in range(warmup):
+        runner.lifecycle()
+    if url.startswith("postgresql"):
+        analyze(url)
+    inside = {"statements": 0, "seconds": 0.0, "started": 0.0}
+
+    def before(*_args):
+        inside["started"] = time.perf_counter()
+
+    def after(*_args):
+        inside["statements"] += 1
+        inside["seconds"] += time.perf_counter() - inside["started"]
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    t0 = time.perf_counter()
+    for _ in range(n):
+        runner.lifecycle()
+    elapsed = time.perf_counter() - t0
+    return {"ms": elapsed / n * 1000, "execute_ms": inside["seconds"] / n * 1000,
+            "statements": inside["statements"] / n}
+
+
+def floor(url: str, n: int, warmup: int, raw_ms: float) -> None:
+    """What the Python side alone costs: the lifecycle in-process on this PostgreSQL database
+    and on a fresh SQLite file (statements in microseconds, no round trips, no WAL flush), each
+    in a child process. raw / SQLite is the ratio a free database would give."""
+    import tempfile
+
+    lite = f"sqlite:///{tempfile.mkdtemp(prefix='dsf-floor-')}/floor.sqlite"
+    env = service_env(lite)
+    for args in (("db", "upgrade"), ("bpmn", "deploy"), ("demo", "load")):
+        flask_cli(env, *args)
+    print(f"\nin-process (Flask test client, no HTTP server), {warmup} warm-up + {n} timed lifecycles:")
+    for name, db_url in (("PostgreSQL", url), ("SQLite file", lite)):
+        proc = subprocess.run([sys.executable, __file__, "--in-process", db_url, "--n", str(n),
+                               "--warmup", str(warmup)], cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"in-process run on {name} failed:\n{proc.stdout}{proc.stderr}")
+        fig = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"  {name:12s} {fig['ms']:6.2f} ms/lifecycle  {fig['statements']:4.1f} statements, "
+              f"{fig['execute_ms']:5.2f} ms inside their execute   ratio raw/this {raw_ms / fig['ms']:.3f}")
+    print("  (SQLite takes no row locks and appends the audit events batched; the rest is the same code)")
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -462,7 +526,13 @@ def main() -> None:
                     help=f"database to DROP and re-create (default {DEFAULT_URL})")
     ap.add_argument("--profile", type=int, nargs="?", const=100, default=0, metavar="N",
                     help="also profile N lifecycles in-process under cProfile (default 100)")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time N lifecycles in-process on this database and on SQLite (the Python side alone)")
+    ap.add_argument("--in-process", metavar="URL", help=argparse.SUPPRESS)  # --floor's child
     args = ap.parse_args()
+    if args.in_process:
+        print(json.dumps(in_process_figures(args.in_process, args.n, args.warmup)))
+        return
     url = _normalise_url(args.database_url)
     raw_n = args.raw_n or 5 * args.n
 
@@ -500,6 +570,8 @@ def main() -> None:
     if svc["reconnects"]:
         print(f"(client reconnected {svc['reconnects']} times)")
 
+    if args.floor:
+        floor(url, args.n, args.warmup, raw["elapsed"] / raw_n * 1000)
     if args.profile:
         profile_service(url, args.profile)
 
