@@ -345,8 +345,12 @@ def generate(finished: int, open_tasks: int, departments: int = 40, years: int =
     span_finished = (today - timedelta(days=60)) - first
     _insert_cases("f", finished, local_midnight(first), span_finished / max(finished, 1), tz, done_template, True)
     log(f"  {finished:,} finished cases, tasks, grants in {time.perf_counter() - started:.0f} s")
-    _insert_cases("p", open_tasks, local_midnight(today - timedelta(days=45)), timedelta(days=45) / max(open_tasks, 1),
-                  tz, pending_template, False)
+    # ending now at the latest: a case filed "later today" would be in the future, never in the
+    # dashboard's refreshed totals (between local midnight and 08:30 every pending case of the
+    # last day was, and the dashboard recounted ~700 cases on every call)
+    pending_from = local_midnight(today - timedelta(days=45))
+    pending_span = min(local_midnight(today), now) - pending_from
+    _insert_cases("p", open_tasks, pending_from, pending_span / max(open_tasks, 1), tz, pending_template, False)
     log(f"  {open_tasks:,} pending cases with open tasks in {time.perf_counter() - started:.0f} s")
     events = _append_events()
     _sql("DROP TABLE _events")
