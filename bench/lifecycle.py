@@ -498,19 +498,20 @@ def floor(url: str, n: int, warmup: int, raw_ms: float) -> None:
     in a child process. raw / SQLite is the ratio a free database would give."""
     import tempfile
 
-    lite = f"sqlite:///{tempfile.mkdtemp(prefix='dsf-floor-')}/floor.sqlite"
-    env = service_env(lite)
-    for args in (("db", "upgrade"), ("bpmn", "deploy"), ("demo", "load")):
-        flask_cli(env, *args)
-    print(f"\nin-process (Flask test client, no HTTP server), {warmup} warm-up + {n} timed lifecycles:")
-    for name, db_url in (("PostgreSQL", url), ("SQLite file", lite)):
-        proc = subprocess.run([sys.executable, __file__, "--in-process", db_url, "--n", str(n),
-                               "--warmup", str(warmup)], cwd=ROOT, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"in-process run on {name} failed:\n{proc.stdout}{proc.stderr}")
-        fig = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"  {name:12s} {fig['ms']:6.2f} ms/lifecycle  {fig['statements']:4.1f} statements, "
-              f"{fig['execute_ms']:5.2f} ms inside their execute   ratio raw/this {raw_ms / fig['ms']:.3f}")
+    with tempfile.TemporaryDirectory(prefix="dsf-floor-") as tmp:
+        lite = f"sqlite:///{tmp}/floor.sqlite"
+        env = service_env(lite)
+        for args in (("db", "upgrade"), ("bpmn", "deploy"), ("demo", "load")):
+            flask_cli(env, *args)
+        print(f"\nin-process (Flask test client, no HTTP server), {warmup} warm-up + {n} timed lifecycles:")
+        for name, db_url in (("PostgreSQL", url), ("SQLite file", lite)):
+            proc = subprocess.run([sys.executable, __file__, "--in-process", db_url, "--n", str(n),
+                                   "--warmup", str(warmup)], cwd=ROOT, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"in-process run on {name} failed:\n{proc.stdout}{proc.stderr}")
+            fig = json.loads(proc.stdout.strip().splitlines()[-1])
+            print(f"  {name:12s} {fig['ms']:6.2f} ms/lifecycle  {fig['statements']:4.1f} statements, "
+                  f"{fig['execute_ms']:5.2f} ms inside their execute   ratio raw/this {raw_ms / fig['ms']:.3f}")
     print("  (SQLite takes no row locks and appends the audit events batched; the rest is the same code)")
 
 
