@@ -242,7 +242,8 @@ class Client:
 STEPS = ("file", "inbox", "claim", "complete")
 
 
-def http_lifecycle(client: Client, times: dict | None = None) -> str:
+def lifecycle(client, times: dict | None = None) -> str:
+    """One lifecycle through ``client`` (``Client`` over HTTP or ``InProcess``); its final status."""
     t0 = time.perf_counter()
     case = client.call("POST", "/share-requests", APPLICANT, SHARE_BODY, expect=201)
     t1 = time.perf_counter()
@@ -273,7 +274,7 @@ def run_service(url: str, n: int, warmup: int, threads: int) -> dict:
             client.login(APPLICANT)
             client.login(APPROVER)
             for _ in range(warmup):
-                status = http_lifecycle(client)
+                status = lifecycle(client)
                 if status != "granted":
                     raise SystemExit(f"warm-up lifecycle ended {status!r}, expected 'granted'")
             analyze(url)
@@ -281,7 +282,7 @@ def run_service(url: str, n: int, warmup: int, threads: int) -> dict:
             statuses: dict[str, int] = {}
             t0 = time.perf_counter()
             for _ in range(n):
-                status = http_lifecycle(client, times)
+                status = lifecycle(client, times)
                 statuses[status] = statuses.get(status, 0) + 1
             elapsed = time.perf_counter() - t0
         finally:
@@ -414,8 +415,9 @@ class InProcess:
 
         self.app = create_app()
         self.client = self.app.test_client()
-        self.tokens = {user: self.call("POST", "/auth/login", body={"username": user, "password": PASSWORD})["token"]
-                       for user in (APPLICANT, APPROVER)}
+        self.tokens: dict[str, str] = {}
+        for user in (APPLICANT, APPROVER):
+            self.login(user)
 
     def call(self, method, path, user=None, body=None, expect=200) -> dict:
         headers = {"Authorization": "Bearer " + self.tokens[user]} if user else {}
@@ -424,11 +426,11 @@ class InProcess:
             raise SystemExit(f"{method} {path} -> {resp.status_code} (expected {expect}): {resp.get_data()[:300]!r}")
         return resp.get_json()
 
-    def lifecycle(self) -> None:
-        case = self.call("POST", "/share-requests", APPLICANT, SHARE_BODY, 201)
-        task_id = self.call("GET", f"/tasks?request={case['id']}", APPROVER)["items"][0]["id"]
-        self.call("POST", f"/tasks/{task_id}/claim", APPROVER, {})
-        status = self.call("POST", f"/tasks/{task_id}/complete", APPROVER, DECISION)["status"]
+    login = Client.login  # the same login, through this call
+
+    def run_one(self) -> None:
+        """One lifecycle, which must end granted."""
+        status = lifecycle(self)
         if status != "granted":
             raise SystemExit(f"in-process lifecycle ended {status!r}, expected 'granted'")
 
@@ -441,12 +443,12 @@ def profile_service(url: str, n: int, top: int = 35) -> None:
 
     runner = InProcess(url)
     for _ in range(5):
-        runner.lifecycle()
+        runner.run_one()
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
     for _ in range(n):
-        runner.lifecycle()
+        runner.run_one()
     prof.disable()
     elapsed = time.perf_counter() - t0
     print(f"\nprofile: {n} lifecycles in-process (Flask test client, same DB, under cProfile): "
@@ -470,7 +472,7 @@ def in_process_figures(url: str, n: int, warmup: int) -> dict:
     with runner.app.app_context():
         engine = db.engine
     for _ in range(warmup):
-        runner.lifecycle()
+        runner.run_one()
     if url.startswith("postgresql"):
         analyze(url)
     inside = {"statements": 0, "seconds": 0.0, "started": 0.0}
@@ -486,7 +488,7 @@ def in_process_figures(url: str, n: int, warmup: int) -> dict:
     event.listen(engine, "after_cursor_execute", after)
     t0 = time.perf_counter()
     for _ in range(n):
-        runner.lifecycle()
+        runner.run_one()
     elapsed = time.perf_counter() - t0
     return {"ms": elapsed / n * 1000, "execute_ms": inside["seconds"] / n * 1000,
             "statements": inside["statements"] / n}

@@ -341,15 +341,18 @@ def generate(finished: int, open_tasks: int, departments: int = 40, years: int =
     _sql("""CREATE TEMP TABLE _events (k bigserial, at timestamptz, case_id varchar(32), actor text, type text,
             element text, a text, b text, c text, d text)""")
     # finished: filed from ``years`` ago until 60 days ago; pending: in the last 45 days
-    local_midnight = lambda d: datetime(d.year, d.month, d.day, 8, 30, tzinfo=dt_timezone.utc) - timedelta(hours=8)
+
+    def local_morning(d: date) -> datetime:  # 08:30 in Shanghai
+        return datetime(d.year, d.month, d.day, 8, 30, tzinfo=dt_timezone.utc) - timedelta(hours=8)
+
     span_finished = (today - timedelta(days=60)) - first
-    _insert_cases("f", finished, local_midnight(first), span_finished / max(finished, 1), tz, done_template, True)
+    _insert_cases("f", finished, local_morning(first), span_finished / max(finished, 1), tz, done_template, True)
     log(f"  {finished:,} finished cases, tasks, grants in {time.perf_counter() - started:.0f} s")
     # ending now at the latest: a case filed "later today" would be in the future, never in the
-    # dashboard's refreshed totals (between local midnight and 08:30 every pending case of the
+    # dashboard's refreshed totals (run between local midnight and 08:30 every pending case of the
     # last day was, and the dashboard recounted ~700 cases on every call)
-    pending_from = local_midnight(today - timedelta(days=45))
-    pending_span = min(local_midnight(today), now) - pending_from
+    pending_from = local_morning(today - timedelta(days=45))
+    pending_span = min(local_morning(today), now) - pending_from
     _insert_cases("p", open_tasks, pending_from, pending_span / max(open_tasks, 1), tz, pending_template, False)
     log(f"  {open_tasks:,} pending cases with open tasks in {time.perf_counter() - started:.0f} s")
     events = _append_events()

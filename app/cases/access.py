@@ -99,7 +99,8 @@ def inbox_branches(has_department: bool) -> list:
         return [mine]
     in_lane = (HumanTask.department_id == DEPARTMENT_ID) & HumanTask.role.in_(bindparam("roles", expanding=True))
     # unassigned or mine, as one coalesce: one index range with a filter, not two bitmaps
-    return [(HumanTask.state == "open") & in_lane & (func.coalesce(HumanTask.assignee_id, USER_ID) == USER_ID), mine & ~in_lane]
+    unassigned_or_mine = func.coalesce(HumanTask.assignee_id, USER_ID) == USER_ID
+    return [(HumanTask.state == "open") & in_lane & unassigned_or_mine, mine & ~in_lane]
 
 
 def inbox_params(user: User) -> dict:
